@@ -1,0 +1,53 @@
+/** Semantic checks of the service catalogue: codes, modifiers, unit bases, dates, overlaps. */
+import { didYouMean, type Diagnostic } from '../diagnostics.ts';
+import type { RuleSet } from '../model.ts';
+import { diagnosticAt } from '../source.ts';
+
+const CODE_FORM = /^[A-Z][0-9]{4}$|^[0-9]{4}[A-Z0-9]$/;
+
+export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'delivery'> & { unitBases: ReadonlyMap<string, unknown> }): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of rs.entries) {
+    const at = (...path: (string | number)[]) => ({ ...e.place, path: [...e.place.path, ...path] });
+    if (!CODE_FORM.test(e.code)) {
+      const hint = e.code.toUpperCase() !== e.code && CODE_FORM.test(e.code.toUpperCase()) ? `write it upper-case: ${e.code.toUpperCase()}` : 'a HCPCS code is a letter and four digits (G9008) or five characters for CPT codes';
+      out.push(diagnosticAt(at('code'), 'bad-code', `"${e.code}" is not a HCPCS code`, hint));
+    }
+    const seen = new Set<string>();
+    e.modifiers.forEach((m, i) => {
+      if (!rs.modifiers.has(m)) {
+        const fallback = m.toUpperCase() !== m && rs.modifiers.has(m.toUpperCase()) ? `write it upper-case: ${m.toUpperCase()}` : 'declare it under modifiers, or fix the spelling';
+        out.push(diagnosticAt(at('modifiers', i), 'unknown-modifier', `modifier ${m} is not declared in this guidance`, didYouMean(m, rs.modifiers.keys(), fallback)));
+      } else if (rs.delivery.modifiers.has(m)) {
+        out.push(diagnosticAt(at('modifiers', i), 'bad-value', `${m} is a delivery modifier, not a defining one`, `remove ${m}: it may be added to any entry that allows delivery modifiers`));
+      } else if (seen.has(m)) {
+        out.push(diagnosticAt(at('modifiers', i), 'bad-value', `modifier ${m} is listed twice`, 'list each defining modifier once'));
+      }
+      seen.add(m);
+    });
+    if (!rs.unitBases.has(e.unit)) {
+      const where = e.unit === '' ? at() : at('unit');
+      out.push(diagnosticAt(where, 'unknown-unit', e.unit === '' ? `${e.combination} has no unit basis` : `unit basis "${e.unit}" is not declared`, didYouMean(e.unit, rs.unitBases.keys(), `use one of ${[...rs.unitBases.keys()].join(', ')}`)));
+    }
+    if (e.effective !== null && e.retired !== null && e.retired <= e.effective) {
+      out.push(diagnosticAt(at(), 'bad-dates', `${e.combination} retires on or before the day it takes effect`, 'the retired date must come after the effective date'));
+    }
+  }
+  // Two entries for one combination must not be in force on the same day.
+  const byKey = new Map<string, typeof rs.entries>();
+  for (const e of rs.entries) byKey.set(e.combination, [...(byKey.get(e.combination) ?? []), e]);
+  for (const list of byKey.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const a = list[j]!;
+        const b = list[i]!;
+        const overlap = (a.effective ?? -Infinity) < (b.retired ?? Infinity) && (b.effective ?? -Infinity) < (a.retired ?? Infinity);
+        if (overlap) {
+          out.push(diagnosticAt(b.place, 'overlapping-entries', `${b.combination} is already defined by the entry at ${a.place.file.path} (${a.service}) on overlapping dates`,
+            'give one of them a retired date before the other takes effect, or remove the repeat'));
+        }
+      }
+    }
+  }
+  return out;
+}

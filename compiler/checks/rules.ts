@@ -1,0 +1,83 @@
+/** Semantic checks of rules, citations, message templates and example expectations. */
+import { didYouMean, type Diagnostic } from '../diagnostics.ts';
+import type { RuleSet } from '../model.ts';
+import { fieldNames } from '../resolve.ts';
+import { diagnosticAt, type Place } from '../source.ts';
+import type { LoadedRuleSet } from '../load.ts';
+
+type LoadedRules = LoadedRuleSet['rules'];
+
+export function checkRules(rs: LoadedRules): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ids = new Map<string, Place>();
+  const checks = new Set<string>();
+  const fields = fieldNames();
+  for (const r of rs.rules) {
+    const at = (key: string, isKey = false): Place => ({ ...r.place, path: [...r.place.path, key], key: isKey });
+    const first = ids.get(r.id);
+    if (first) out.push(diagnosticAt(at('id'), 'duplicate-name', `rule id "${r.id}" is already used in ${first.file.path}`, 'give each rule its own id'));
+    else ids.set(r.id, r.place);
+    if (!rs.categories.has(r.category)) {
+      out.push(diagnosticAt(at('category'), 'unknown-category', `category "${r.category}" is not declared`, didYouMean(r.category, rs.categories.keys(), 'declare it under categories')));
+    }
+    if ((r.check === null) === (r.when === null)) {
+      out.push(r.check === null
+        ? diagnosticAt({ ...r.place }, 'missing-key', `rule ${r.id} has neither "when" nor "check"`, 'add when: <condition> (or check: record | combination | effective)')
+        : diagnosticAt(at('when', true), 'bad-value', `rule ${r.id} has both "when" and "check"`, 'a built-in check has no condition: remove "when"'));
+    }
+    if (r.check !== null) {
+      if (checks.has(r.check)) out.push(diagnosticAt(at('check'), 'duplicate-name', `another rule already performs check "${r.check}"`, 'keep one rule per built-in check'));
+      checks.add(r.check);
+    }
+    if (r.over !== null && !rs.groups.has(r.over)) {
+      out.push(diagnosticAt(at('over'), 'unknown-group', `"${r.over}" is not a declared group`, didYouMean(r.over, rs.groups.keys(), 'declare it under groups')));
+    }
+    if (r.cite === null) out.push(diagnosticAt(at('id', true), 'missing-citation', `rule ${r.id} has no citation`, 'add cite: "<section, table or footnote of the guidance>"'));
+    for (const part of r.message) {
+      if ('field' in part && !fields.includes(part.field)) {
+        const where = r.messagePlace ?? r.place;
+        out.push(diagnosticAt(where, 'unknown-template-field', `message names unknown field {${part.field}}`, didYouMean(part.field, fields, `fields: ${fields.join(', ')}`)));
+      }
+    }
+  }
+  for (const check of ['record', 'combination', 'effective']) {
+    if (!checks.has(check) && rs.rules.length > 0) {
+      const place = rs.rules[0]!.place;
+      out.push(diagnosticAt({ file: place.file, path: ['rules'], key: true }, 'missing-key', `no rule performs the built-in check "${check}"`,
+        `add a rule with check: ${check}, its category and cite`));
+    }
+  }
+  return out;
+}
+
+export function checkCitations(rs: Pick<RuleSet, 'entries' | 'sets' | 'bandings' | 'dates'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const missing = (place: Place, what: string) =>
+    out.push(diagnosticAt({ ...place, key: place.path.length > 0 && typeof place.path[place.path.length - 1] === 'string' }, 'missing-citation', `${what} has no citation`, 'add cite: "<section, table or footnote of the guidance>"'));
+  for (const e of rs.entries) if (e.cite === null) missing(e.place, `catalogue entry ${e.combination}`);
+  for (const s of rs.sets.values()) if (s.cite === null) missing(s.place, `set ${s.name}`);
+  for (const b of rs.bandings.values()) if (b.cite === null) missing(b.place, `banding ${b.name}`);
+  for (const d of rs.dates.values()) if (d.cite === null) missing(d.place, `date ${d.name}`);
+  return out;
+}
+
+export function checkExampleReferences(rs: Pick<LoadedRules, 'examples' | 'rules' | 'categories'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const known = new Set([...rs.rules.map((r) => r.id), ...rs.categories.keys()]);
+  for (const ex of rs.examples) {
+    if (ex.lines.length === 0) out.push(diagnosticAt(ex.place, 'missing-key', `example "${ex.name}" has no line`, 'add line: { ... } or lines: [ ... ]'));
+    else if (ex.expect.length !== ex.lines.length) {
+      out.push(diagnosticAt({ ...ex.place, path: [...ex.place.path, 'expect'] }, 'example-field', `example "${ex.name}" has ${ex.lines.length} lines but ${ex.expect.length} expectations`, 'write one expectation per line, in order'));
+    }
+    ex.expect.forEach((x, i) => {
+      (x.findings ?? []).forEach((f, j) => {
+        if (!known.has(f)) {
+          const path = Array.isArray((ex.place.file.data as { examples: { expect: unknown }[] }).examples[ex.place.path[1] as number]!.expect)
+            ? [...ex.place.path, 'expect', i, 'findings', j] : [...ex.place.path, 'expect', 'findings', j];
+          out.push(diagnosticAt({ ...ex.place, path }, 'example-field', `"${f}" is neither a rule id nor a category`, didYouMean(f, known, 'name a rule id or a category')));
+        }
+      });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * The compiler driver: rule folder → checked rule sets → bundle. Each phase
+ * returns diagnostics; the driver stops after the first phase with errors,
+ * so one mistake is reported once, not as a cascade.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { checkBanding } from './checks/banding.ts';
+import { checkCatalogue } from './checks/catalogue.ts';
+import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
+import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { emitBundle, type Bundle } from './emit/bundle.ts';
+import { gather, listVersions, readVersion } from './load.ts';
+import { LINE_FIELDS, type RuleSet } from './model.ts';
+import { makeScope, resolveExpr } from './resolve.ts';
+import { diagnosticAt, fileDiagnostic } from './source.ts';
+
+export interface LoadResult {
+  /** Checked rule sets, oldest first; empty when there were errors. */
+  versions: RuleSet[];
+  diagnostics: Diagnostic[];
+  /** sha-256 over every version's rule files. */
+  sourceHash: string;
+}
+
+/**
+ * Load and check a rule folder: a guidance folder (`rules/dhcs-ecm-cs`, all
+ * versions, or the one named by `version`) or one version folder (`rules/dhcs-ecm-cs/1.2`).
+ */
+export function loadRules(dir: string, version?: string): LoadResult {
+  const full = resolve(dir);
+  const shown = relative(process.cwd(), full) || '.';
+  const fail = (d: Diagnostic): LoadResult => ({ versions: [], diagnostics: [d], sourceHash: '' });
+  if (!existsSync(full)) return fail(fileDiagnostic(shown, 'read-error', 'no such folder', 'give the path of a rule folder, e.g. rules/dhcs-ecm-cs'));
+  let isVersionDir: boolean;
+  try {
+    isVersionDir = readdirSync(full).some((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
+  } catch (err) {
+    return fail(fileDiagnostic(shown, 'read-error', `cannot read the folder: ${(err as Error).message}`, 'give the path of a rule folder'));
+  }
+  let guidanceDir = full;
+  let versionNames: string[];
+  if (isVersionDir) {
+    guidanceDir = dirname(full);
+    versionNames = [basename(full)];
+    if (version !== undefined && version !== basename(full)) {
+      return fail(fileDiagnostic(shown, 'unknown-version', `this folder holds version ${basename(full)}, not ${version}`, `give the guidance folder ${relative(process.cwd(), guidanceDir)}`));
+    }
+  } else {
+    versionNames = listVersions(full);
+    if (versionNames.length === 0) return fail(fileDiagnostic(shown, 'no-rules', 'no version folders with rule files here', 'rule files live in rules/<guidance>/<version>/*.yaml'));
+    if (version !== undefined) {
+      if (!versionNames.includes(version)) {
+        return fail(fileDiagnostic(shown, 'unknown-version', `no version ${version} here`, didYouMean(version, versionNames, `versions: ${versionNames.join(', ')}`)));
+      }
+      versionNames = [version];
+    }
+  }
+  const guidanceId = basename(guidanceDir);
+  const versions: RuleSet[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const hash = createHash('sha256');
+  for (const v of versionNames) {
+    const result = checkVersion(resolve(guidanceDir, v), guidanceId, v);
+    diagnostics.push(...result.diagnostics);
+    if (result.rules) {
+      versions.push(result.rules);
+      hash.update(`${v}\0${result.rules.sourceHash}\0`);
+    }
+  }
+  const failed = hasErrors(diagnostics);
+  return { versions: failed ? [] : versions, diagnostics: sortDiagnostics(diagnostics), sourceHash: failed ? '' : hash.digest('hex') };
+}
+
+/** Every phase for one version folder. */
+function checkVersion(versionDir: string, guidanceId: string, version: string): { rules: RuleSet | null; diagnostics: Diagnostic[] } {
+  const read = readVersion(versionDir);
+  if (hasErrors(read.diagnostics)) return { rules: null, diagnostics: read.diagnostics };
+  const { loaded, diagnostics } = gather(read.files, versionDir, guidanceId, version);
+  if (!loaded || hasErrors(diagnostics)) return { rules: null, diagnostics };
+  const pre = loaded.rules;
+
+  // Declarations the expressions depend on come first: an unknown modifier in the catalogue should not also
+  // surface as an unknown code pattern in every rule that names it.
+  const declared = [
+    ...checkCatalogue(pre),
+    ...[...pre.bandings.values()].flatMap(checkBanding),
+    ...checkRules(pre),
+    ...checkCitations(pre),
+    ...checkExampleReferences(pre),
+    ...[...pre.groups.values()].flatMap((g) => g.key.filter((k) => !LINE_FIELDS[k]).map((k) =>
+      diagnosticAt({ ...g.place, path: [...g.place.path, 'key', g.key.indexOf(k)] }, 'unknown-name', `"${k}" is not a field of the input record`,
+        didYouMean(k, Object.keys(LINE_FIELDS), 'group keys are record fields such as memberId')))),
+  ];
+  if (hasErrors(declared)) return { rules: null, diagnostics: declared };
+
+  const scope = makeScope(pre);
+  const out: Diagnostic[] = [];
+  const unitBases: RuleSet['unitBases'] = new Map();
+  for (const [n, u] of pre.unitBases) {
+    const r = u.billableUnits ? resolveExpr(scope, u.billableUnits, 'number', false) : { expr: null, diagnostics: [] };
+    out.push(...r.diagnostics);
+    unitBases.set(n, { ...u, billableUnits: r.expr });
+  }
+  const rules: RuleSet['rules'] = pre.rules.map(({ messagePlace: _m, ...rule }) => {
+    const r = rule.when ? resolveExpr(scope, rule.when, 'bool', true) : { expr: null, diagnostics: [] };
+    out.push(...r.diagnostics);
+    return { ...rule, when: r.expr };
+  });
+  if (hasErrors(out)) return { rules: null, diagnostics: out };
+  return { rules: { ...pre, unitBases, rules }, diagnostics: [...diagnostics, ...out] };
+}
+
+/** Compile checked rule sets to a bundle. */
+export function compileBundle(loaded: LoadResult): Bundle {
+  return emitBundle(loaded.versions, loaded.sourceHash);
+}

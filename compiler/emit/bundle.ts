@@ -1,0 +1,244 @@
+/**
+ * Emit phase: one standalone ES module for one or more versions of a
+ * guidance. The runtime (runtime/*.js) is inlined as written; everything
+ * generated from rule files goes through the escaping code builder.
+ */
+import { readFileSync } from 'node:fs';
+import { formatDay, parseDay } from '../../runtime/record.js';
+import { usesAggregates } from '../evaluate.ts';
+import { LINE_FIELDS, type Rule, type RuleSet, type ServiceEntry, type Value } from '../model.ts';
+import { _, comment, indent, join, literal, name, trustedSource, type Code } from './codegen.ts';
+import { BUNDLE_DECLARATIONS } from './dts.ts';
+import { emitExpr, fold, type EmitContext } from './expr.ts';
+
+const RUNTIME_FILES = ['record.js', 'engine.js'];
+
+/** The runtime sources with their module syntax removed, ready to inline. */
+function runtimeSource(): Code {
+  const parts = RUNTIME_FILES.map((f) => {
+    const text = readFileSync(new URL(`../../runtime/${f}`, import.meta.url), 'utf8');
+    const body = text
+      .split('\n')
+      .filter((l) => !/^\/\/ @ts-check$/.test(l) && !/^import .* from '\.\/[a-z]+\.js';$/.test(l) && !/^export \{.*\};$/.test(l))
+      .join('\n')
+      .trim();
+    if (/^\s*(import|export)\b/m.test(body)) throw new Error(`runtime/${f}: module syntax left after inlining`);
+    return `// ---- runtime/${f}\n${body}`;
+  });
+  return trustedSource(parts.join('\n\n'));
+}
+
+/** Everything generated for one version, as module-level declarations plus the name of its version object. */
+class VersionEmitter implements EmitContext {
+  private readonly decls: Code[] = [];
+  private readonly sets = new Map<string, Code>();
+  private readonly functions = new Map<string, Code>();
+  private readonly slots: string[] = [];
+
+  constructor(private readonly rs: RuleSet, private readonly vi: number) {}
+
+  private id(kind: string, n: number | string): Code {
+    return name(`${kind}${this.vi}_${n}`);
+  }
+
+  hoistSet(values: readonly Value[]): Code {
+    const text = literal(values as never).toString();
+    let ref = this.sets.get(text);
+    if (!ref) {
+      ref = this.id('S', this.sets.size);
+      this.sets.set(text, ref);
+      this.decls.push(_`const ${ref} = new Set(${literal(values as never)});`);
+    }
+    return ref;
+  }
+
+  bandingFunction(banding: string): Code {
+    return this.id('band_', banding);
+  }
+
+  groupSlot(group: string): number {
+    if (!this.slots.includes(group)) this.slots.push(group);
+    return this.slots.indexOf(group);
+  }
+
+  /** Declare a function once per distinct body; returns its name. */
+  private shared(kind: string, params: Code, body: Code): Code {
+    const key = `${kind}(${params}){${body}}`;
+    let ref = this.functions.get(key);
+    if (!ref) {
+      ref = this.id(kind, this.functions.size);
+      this.functions.set(key, ref);
+      this.decls.push(_`function ${ref}(${params}) {\n${indent(body)}\n}`);
+    }
+    return ref;
+  }
+
+  private message(rule: Rule): Code {
+    const parts = rule.message.map((p) => {
+      if ('text' in p) return literal(p.text);
+      const f = p.field;
+      if (f === 'delivery') return _`showValue(d, false)`;
+      if (LINE_FIELDS[f]) return _`showValue(r.${name(f)}, ${f === 'serviceDate' || f === 'serviceDateEnd'})`;
+      return _`(e === null ? "(none)" : showValue(e.${name(f)}, false))`;
+    });
+    return this.shared('msg', _`r, e, d`, _`return ${parts.length ? join(parts, ' + ') : literal('')};`);
+  }
+
+  private finding(rule: Rule): Code {
+    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${this.message(rule)}(r, e, d), cite: ${rule.cite ?? ''} }`;
+  }
+
+  private constsFor(e: ServiceEntry, delivery: string): Map<string, Value> {
+    return new Map<string, Value>([
+      ['procedureCode', e.code], ['combination', e.combination], ['program', e.program], ['service', e.service], ['delivery', delivery],
+      ['staff', e.staff], ['unit', e.unit], ['outreach', e.outreach], ['amountRequired', e.amountRequired], ['description', e.description],
+    ]);
+  }
+
+  private lineCheck(e: ServiceEntry, delivery: string, lineRules: Rule[]): Code {
+    const consts = this.constsFor(e, delivery);
+    const stmts: Code[] = [];
+    for (const rule of lineRules) {
+      const cond = fold(rule.when!.ir, consts, this.rs.bandings);
+      if (cond.k === 'const' && !cond.v) continue;
+      const push = _`f.push(${this.finding(rule)});`;
+      stmts.push(cond.k === 'const' ? push : _`if (${emitExpr(cond, this)}) ${push}`);
+    }
+    return this.shared('check', _`r, e, d, f`, stmts.length ? join(stmts, '\n') : _`// no line rule applies`);
+  }
+
+  private billable(e: ServiceEntry, delivery: string): Code {
+    const expr = this.rs.unitBases.get(e.unit)?.billableUnits;
+    if (!expr) return this.shared('units', _`r`, _`return r.units;`);
+    const ir = fold(expr.ir, this.constsFor(e, delivery), this.rs.bandings);
+    return this.shared('units', _`r`, _`const u = ${emitExpr(ir, this)};\nreturn typeof u === "number" ? u : r.units;`);
+  }
+
+  private bandings(): void {
+    for (const b of this.rs.bandings.values()) {
+      const lines: Code[] = [_`if (m === null || m < 0) return null;`, _`m = Math.floor(m);`];
+      for (const band of b.bands) lines.push(_`if (m <= ${band.to}) return ${band.units};`);
+      const last = b.bands[b.bands.length - 1]!;
+      lines.push(b.every === null ? _`return null;` : _`return ${last.units + 1} + Math.floor((m - ${last.to + 1}) / ${b.every});`);
+      this.decls.push(_`${comment(`banding ${b.name}`)}\nfunction ${this.bandingFunction(b.name)}(m) {\n${indent(join(lines, '\n'))}\n}`);
+    }
+  }
+
+  private cross(rules: Rule[]): Code {
+    if (rules.length === 0) return _`null`;
+    const body: Code[] = [];
+    const checks = rules.map((rule) => _`if (${emitExpr(fold(rule.when!.ir, new Map(), this.rs.bandings), this)}) f.push(${this.finding(rule)});`);
+    for (const g of this.slots) {
+      const group = this.rs.groups.get(g)!;
+      const keyOf = group.key.length === 1 && LINE_FIELDS[group.key[0]!]!.type === 'string'
+        ? _`(r) => r.${name(group.key[0]!)}`
+        : _`(r) => JSON.stringify([${join(group.key.map((k) => _`r.${name(k)}`), ', ')}])`;
+      body.push(_`groupInto(items, ${this.groupSlot(g)}, ${keyOf}, ${group.perDay});`);
+    }
+    body.push(_`for (let i = 0; i < items.length; i++) {\n  const it = items[i], r = it.r, e = it.e, d = it.d, f = it.f;\n${indent(join(checks, '\n'))}\n}`);
+    const ref = this.id('cross', 0);
+    this.decls.push(_`function ${ref}(items) {\n${indent(join(body, '\n'))}\n}`);
+    return ref;
+  }
+
+  emit(): { decls: Code; ref: Code } {
+    const rs = this.rs;
+    const rule = (check: string) => rs.rules.find((r) => r.check === check)!;
+    const lineRules = rs.rules.filter((r) => r.when && !usesAggregates(r.when.ir));
+    const crossRules = rs.rules.filter((r) => r.when && usesAggregates(r.when.ir));
+    this.bandings();
+
+    const lookup = new Map<string, { from: number; code: Code }[]>();
+    for (const e of rs.entries) {
+      const entryRef = this.id('E', e.index);
+      this.decls.push(_`const ${entryRef} = Object.freeze(${literal({
+        program: e.program, service: e.service, staff: e.staff, outreach: e.outreach, combination: e.combination,
+        unit: e.unit, amountRequired: e.amountRequired, description: e.description,
+      })});`);
+      const ways: [string[], string][] = [[e.modifiers, rs.delivery.default]];
+      if (e.deliveryAllowed) for (const [mod, delivery] of rs.delivery.modifiers) ways.push([[...e.modifiers, mod], delivery]);
+      for (const [mods, delivery] of ways) {
+        const key = [e.code, ...[...mods].sort()].join(':');
+        const view = {
+          guidanceVersion: rs.guidance.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
+          program: e.program, service: e.service, delivery, staff: e.staff, outreach: e.outreach, unit: e.unit,
+          amountRequired: e.amountRequired, description: e.description,
+          effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
+        };
+        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.lineCheck(e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, view: Object.freeze(${literal(view)}) }`;
+        lookup.set(key, [...(lookup.get(key) ?? []), { from: e.effective ?? -Infinity, code: variant }]);
+      }
+    }
+    const cross = this.cross(crossRules);
+    const invalid = rule('record');
+    const undef = rule('combination');
+    const notEff = rule('effective');
+    const lookupCode = [...lookup.entries()].map(([key, vs]) => {
+      const sorted = [...vs].sort((a, b) => a.from - b.from).map((v) => v.code);
+      return _`  [${key}, [${join(sorted, ', ')}]],`;
+    });
+    const ref = name(`V${this.vi}`);
+    const versionObject = _`const ${ref} = {
+  version: ${rs.guidance.version},
+  appliesFrom: ${parseDay(rs.guidance.appliesFrom)},
+  universe: new Set(${literal([...new Set(rs.entries.map((e) => e.code))].sort())}),
+  lookup: new Map([
+${join(lookupCode, '\n')}
+  ]),
+  invalid: ${literal({ rule: invalid.id, category: invalid.category, severity: invalid.severity, cite: invalid.cite ?? '' })},
+  undefinedCombination: (r) => { const e = null, d = null; return ${this.finding(undef)}; },
+  notEffective: (r, e, d) => (${this.finding(notEff)}),
+  cross: ${cross},
+};`;
+    return { decls: join([...this.decls, versionObject], '\n\n'), ref };
+  }
+}
+
+export interface Bundle {
+  js: string;
+  dts: string;
+  manifest: Manifest;
+}
+
+/** What a bundle holds, written beside it as JSON. */
+export interface Manifest {
+  guidance: string;
+  title: string;
+  versions: { version: string; published: string; appliesFrom: string; supersedes: string | null; entries: number; rules: number }[];
+  sourceHash: string;
+  generator: string;
+}
+
+/** Emit one module for the given versions of a guidance (sorted by appliesFrom). */
+export function emitBundle(versions: RuleSet[], sourceHash: string): Bundle {
+  const sorted = [...versions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
+  const latest = sorted[sorted.length - 1]!;
+  const emitted = sorted.map((rs, i) => new VersionEmitter(rs, i).emit());
+  const meta = {
+    guidance: latest.guidance.id,
+    title: latest.guidance.title,
+    versions: sorted.map((rs) => rs.guidance.version),
+    releases: sorted.map((rs) => ({ version: rs.guidance.version, published: rs.guidance.published, appliesFrom: rs.guidance.appliesFrom, supersedes: rs.guidance.supersedes })),
+    sourceHash,
+  };
+  const js = join([
+    comment(`Generated by codeguide from ${meta.guidance} ${meta.versions.join(', ')} (source sha256 ${sourceHash}). Do not edit.`),
+    comment('Standalone: imports nothing; runs in Node >= 20 and in browsers.'),
+    runtimeSource(),
+    ...emitted.map((v, i) => _`// ---- guidance version ${literal(sorted[i]!.guidance.version)}\n${v.decls}`),
+    _`const VERSIONS = [${join(emitted.map((v) => v.ref), ', ')}];`,
+    _`/** What this bundle was compiled from. */\nexport const meta = Object.freeze(${literal(meta)});`,
+    _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(VERSIONS, lines, options);\n}`,
+    _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(VERSIONS, line, options);\n}`,
+    _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(VERSIONS, procedureCode, modifiers, serviceDate);\n}`,
+  ], '\n\n').toString() + '\n';
+  const manifest: Manifest = {
+    guidance: meta.guidance,
+    title: meta.title,
+    versions: sorted.map((rs) => ({ ...meta.releases.find((r) => r.version === rs.guidance.version)!, entries: rs.entries.length, rules: rs.rules.length })),
+    sourceHash,
+    generator: 'codeguide',
+  };
+  return { js, dts: BUNDLE_DECLARATIONS, manifest };
+}
+

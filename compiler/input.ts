@@ -1,0 +1,95 @@
+/**
+ * Reading encounter files: JSON Lines and CSV, streamed line by line, with
+ * the format detected from the content when not given. Every record of the
+ * input becomes exactly one value for the validator; nothing is dropped
+ * (a line that is not JSON is passed on as its text and judged invalid).
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
+export type InputFormat = 'jsonl' | 'csv' | 'x12';
+
+/** Guess the format from the first non-blank characters of the input. */
+export function detectFormat(head: string): InputFormat {
+  const text = head.replace(/^\uFEFF/, '').trimStart();
+  if (text.startsWith('{') || text.startsWith('[') || text.startsWith('"')) return 'jsonl';
+  if (/^ISA[^A-Za-z0-9\s]/.test(text)) return 'x12';
+  const firstLine = text.split(/\r?\n/)[0] ?? '';
+  if (/,/.test(firstLine) && /claimId|procedureCode/i.test(firstLine)) return 'csv';
+  return 'jsonl';
+}
+
+const NUMERIC_FIELDS = new Set(['lineNumber', 'units', 'minutes', 'amount']);
+
+/** One CSV row split into cells (RFC 4180 quoting: "a,b" and "" for a quote). */
+export function splitCsvRow(row: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < row.length; i++) {
+    const c = row[i]!;
+    if (quoted) {
+      if (c === '"' && row[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { cells.push(cell); cell = ''; }
+    else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** A CSV row as an input record: header names as fields, numbers where the format has numbers, modifiers split on space, | or ;. */
+export function csvRecord(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
+  const record: Record<string, unknown> = Object.create(null);
+  header.forEach((h, i) => {
+    const v = (cells[i] ?? '').trim();
+    if (v === '') return;
+    if (h === 'modifiers') record[h] = v.split(/[\s|;]+/).filter(Boolean);
+    else if (NUMERIC_FIELDS.has(h) && /^-?\d+(\.\d+)?$/.test(v)) record[h] = Number(v);
+    else record[h] = v;
+  });
+  return record;
+}
+
+/** The records of an input, in order. A JSON Lines line that is not JSON is yielded as its text. */
+export async function* readRecords(source: Readable, format: 'jsonl' | 'csv'): AsyncGenerator<unknown> {
+  const lines = createInterface({ input: source, crlfDelay: Infinity });
+  let header: string[] | null = null;
+  for await (const rawLine of lines as AsyncIterable<string>) {
+    const line: string = header === null ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    if (line.trim() === '') continue;
+    if (format === 'csv') {
+      if (header === null) { header = splitCsvRow(line).map((h) => h.trim()); continue; }
+      yield csvRecord(header, splitCsvRow(line));
+      continue;
+    }
+    try {
+      yield JSON.parse(line);
+    } catch {
+      yield line;
+    }
+  }
+}
+
+/** Open a file (or standard input for "-") and peek at its start to detect the format. */
+export async function openInput(path: string): Promise<{ stream: Readable; head: string }> {
+  const stream: Readable = path === '-' ? process.stdin : createReadStream(path);
+  const head = await new Promise<string>((resolve, reject) => {
+    const onReadable = () => {
+      cleanup();
+      const chunk = stream.read() as Buffer | string | null;
+      if (chunk !== null) stream.unshift(chunk);
+      resolve(chunk === null ? '' : String(chunk).slice(0, 4096));
+    };
+    const onEnd = () => { cleanup(); resolve(''); };
+    const onError = (err: Error) => { cleanup(); reject(err); };
+    const cleanup = () => { stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError); };
+    stream.once('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+  return { stream, head };
+}

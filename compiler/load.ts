@@ -1,0 +1,309 @@
+/**
+ * Load phase: read a version folder's YAML files, check their structure, and
+ * gather the declarations of all files into one rule set (expressions still
+ * unparsed; resolve.ts does that). Returns diagnostics; never throws.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseDay } from '../runtime/record.js';
+import { didYouMean, type Diagnostic } from './diagnostics.ts';
+import type { BuiltinCheck, GuidanceMeta, RuleSet, ServiceEntry, Template } from './model.ts';
+import { checkStructure } from './schema.ts';
+import { diagnosticAt, fileDiagnostic, loadSource, type Place, type SourceFile } from './source.ts';
+
+/** Raw expression text waiting for resolve.ts, with where it came from. */
+export interface PendingExpr { text: string; place: Place }
+
+export interface LoadedRuleSet {
+  rules: Omit<RuleSet, 'unitBases' | 'rules'> & {
+    unitBases: Map<string, RuleSet['unitBases'] extends Map<string, infer U> ? Omit<U, 'billableUnits'> & { billableUnits: PendingExpr | null } : never>;
+    rules: (Omit<RuleSet['rules'][number], 'when'> & { when: PendingExpr | null; messagePlace: Place | null })[];
+  };
+  files: SourceFile[];
+}
+
+/** The version folders of a guidance folder, oldest first. */
+export function listVersions(guidanceDir: string): string[] {
+  try {
+    return readdirSync(guidanceDir)
+      .filter((name) => statSync(join(guidanceDir, name)).isDirectory() && readdirSync(join(guidanceDir, name)).some((f) => f.endsWith('.yaml')))
+      .sort(compareVersions);
+  } catch {
+    return [];
+  }
+}
+
+/** Compare version strings part by part, numerically where both parts are numbers ("1.10" after "1.9"). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? '';
+    const y = pb[i] ?? '';
+    const nx = Number(x);
+    const ny = Number(y);
+    const d = x !== '' && y !== '' && Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Read and structure-check every rule file of one version folder. */
+export function readVersion(versionDir: string): { files: SourceFile[]; diagnostics: Diagnostic[] } {
+  const shownDir = relative(process.cwd(), versionDir) || '.';
+  let names: string[];
+  try {
+    names = readdirSync(versionDir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  } catch (err) {
+    return { files: [], diagnostics: [fileDiagnostic(shownDir, 'read-error', `cannot read the folder: ${(err as Error).message}`, 'check the path')] };
+  }
+  if (names.length === 0) {
+    return { files: [], diagnostics: [fileDiagnostic(shownDir, 'no-rules', 'no .yaml rule files here', 'rule files live in rules/<guidance>/<version>/*.yaml')] };
+  }
+  const files: SourceFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of names) {
+    const full = join(versionDir, name);
+    const shown = relative(process.cwd(), full);
+    let text: string;
+    try {
+      text = readFileSync(full, 'utf8');
+    } catch (err) {
+      diagnostics.push(fileDiagnostic(shown, 'read-error', `cannot read the file: ${(err as Error).message}`, 'check the file permissions'));
+      continue;
+    }
+    const loaded = loadSource(shown, text);
+    files.push(loaded.file);
+    diagnostics.push(...loaded.diagnostics);
+    if (loaded.diagnostics.length === 0) diagnostics.push(...checkStructure(loaded.file));
+  }
+  return { files, diagnostics };
+}
+
+type Obj = Record<string, unknown>;
+
+/** Gather the declarations of structurally valid files into one rule set. */
+export function gather(files: SourceFile[], versionDir: string, guidanceId: string, version: string): { loaded: LoadedRuleSet | null; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(`${f.path.split(/[\\/]/).pop()}\0${f.text}\0`);
+
+  const guidanceDecls = files.filter((f) => isObj(f.data) && f.data.guidance !== undefined);
+  if (guidanceDecls.length === 0) {
+    diagnostics.push(fileDiagnostic(relative(process.cwd(), versionDir) || '.', 'guidance-missing', 'no rule file declares the `guidance` section',
+      'add a guidance.yaml with guidance: { id, title, version, published, appliesFrom, cite }'));
+    return { loaded: null, diagnostics };
+  }
+  for (const extra of guidanceDecls.slice(1)) {
+    diagnostics.push(diagnosticAt({ file: extra, path: ['guidance'], key: true }, 'guidance-repeated',
+      `the guidance section is already declared in ${guidanceDecls[0]!.path}`, 'keep one guidance section per version'));
+  }
+  const gFile = guidanceDecls[0]!;
+  const g = (gFile.data as Obj).guidance as Obj;
+  const guidance: GuidanceMeta = {
+    id: String(g.id), title: String(g.title), version: String(g.version), published: String(g.published),
+    appliesFrom: String(g.appliesFrom), supersedes: g.supersedes === undefined ? null : String(g.supersedes),
+    cite: String(g.cite), place: { file: gFile, path: ['guidance'] },
+  };
+  if (guidance.id !== guidanceId) {
+    diagnostics.push(diagnosticAt({ file: gFile, path: ['guidance', 'id'] }, 'guidance-mismatch',
+      `guidance id "${guidance.id}" differs from its folder "${guidanceId}"`, `write id: ${guidanceId}, or move the files`));
+  }
+  if (guidance.version !== version) {
+    diagnostics.push(diagnosticAt({ file: gFile, path: ['guidance', 'version'] }, 'guidance-mismatch',
+      `guidance version "${guidance.version}" differs from its folder "${version}"`, `write version: "${version}", or rename the folder`));
+  }
+  for (const key of ['published', 'appliesFrom'] as const) {
+    if (parseDay(guidance[key]) < 0) diagnostics.push(diagnosticAt({ file: gFile, path: ['guidance', key] }, 'bad-value', `${guidance[key]} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
+  }
+
+  const seen = new Map<string, Place>();
+  /** Each entry of a named section across all files, reporting names declared twice. */
+  function* named(section: string): Generator<[string, Obj, Place]> {
+    for (const file of files) {
+      const data = isObj(file.data) ? file.data[section] : undefined;
+      if (!isObj(data)) continue;
+      for (const [name, value] of Object.entries(data)) {
+        const place: Place = { file, path: [section, name] };
+        const id = `${section}\0${name}`;
+        const first = seen.get(id);
+        if (first) {
+          diagnostics.push(diagnosticAt({ ...place, key: true }, 'duplicate-name', `${section} "${name}" is already declared in ${first.file.path}`, 'rename one of them or remove the repeat'));
+          continue;
+        }
+        seen.set(id, place);
+        yield [name, (isObj(value) ? value : { value }) as Obj, place];
+      }
+    }
+  }
+  function* listed(section: string): Generator<[Obj, Place]> {
+    for (const file of files) {
+      const data = isObj(file.data) ? file.data[section] : undefined;
+      if (!Array.isArray(data)) continue;
+      for (let i = 0; i < data.length; i++) yield [data[i] as Obj, { file, path: [section, i] }];
+    }
+  }
+  const cite = (o: Obj): string | null => (typeof o.cite === 'string' && o.cite.trim() !== '' ? o.cite : null);
+
+  const dates = new Map<string, RuleSet['dates'] extends Map<string, infer D> ? D : never>();
+  for (const [name, o, place] of named('dates')) {
+    const day = parseDay(o.date);
+    if (day < 0) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'date'] }, 'bad-value', `${String(o.date)} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
+    dates.set(name, { name, date: String(o.date), day, note: String(o.note ?? ''), cite: cite(o), place });
+  }
+  const modifiers = new Map<string, { meaning: string; cite: string | null; place: Place }>();
+  for (const [name, o, place] of named('modifiers')) modifiers.set(name, { meaning: String(o.meaning), cite: cite(o), place });
+
+  let delivery = { default: 'in-person', modifiers: new Map<string, string>() };
+  for (const file of files) {
+    const d = isObj(file.data) ? file.data.delivery : undefined;
+    if (!isObj(d)) continue;
+    delivery = { default: String(d.default), modifiers: new Map(Object.entries(d.modifiers as Obj).map(([k, v]) => [k, String(v)])) };
+    for (const mod of delivery.modifiers.keys()) {
+      if (!modifiers.has(mod)) diagnostics.push(diagnosticAt({ file, path: ['delivery', 'modifiers', mod], key: true }, 'unknown-modifier', `delivery modifier ${mod} is not declared under modifiers`, didYouMean(mod, modifiers.keys(), `declare ${mod} under modifiers`)));
+    }
+  }
+
+  const sets = new Map<string, RuleSet['sets'] extends Map<string, infer S> ? S : never>();
+  for (const [name, o, place] of named('sets')) {
+    const items = (o.items as (string | number)[]).map((v) => (typeof v === 'string' ? v : v));
+    const kinds = new Set(items.map((v) => (typeof v === 'number' ? 'number' : /^[A-Z][0-9]{4}(:[A-Z0-9]{2})*$/.test(v) ? 'combo' : 'string')));
+    const itemType = kinds.has('number') ? 'number' : kinds.size === 1 && kinds.has('combo') ? 'combo' : 'string';
+    if (kinds.has('number') && kinds.size > 1) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'items'] }, 'type-mismatch', `set ${name} mixes numbers and text`, 'quote the numbers ("02") or make every item a number'));
+    sets.set(name, { name, items, itemType, cite: cite(o), place });
+  }
+
+  const bandings = new Map<string, RuleSet['bandings'] extends Map<string, infer B> ? B : never>();
+  for (const [name, o, place] of named('bandings')) {
+    const bands = (o.bands as Obj[]).map((b, i) => ({ from: Number(b.from), to: Number(b.to), units: Number(b.units), place: { ...place, path: [...place.path, 'bands', i] } }));
+    const every = isObj(o.continue) ? Number(o.continue.every) : null;
+    bandings.set(name, { name, bands, every, cite: cite(o), place });
+  }
+
+  const unitBases: LoadedRuleSet['rules']['unitBases'] = new Map();
+  for (const [name, o, place] of named('unitBases')) {
+    const expr = o.billableUnits === undefined ? null : { text: String(o.billableUnits), place: { ...place, path: [...place.path, 'billableUnits'] } };
+    unitBases.set(name, { name, label: String(o.label), billableUnits: expr, cite: cite(o), place });
+  }
+
+  const groups = new Map<string, RuleSet['groups'] extends Map<string, infer G> ? G : never>();
+  for (const [name, o, place] of named('groups')) {
+    groups.set(name, { name, key: (o.key as unknown[]).map(String), perDay: o.per === 'day', description: String(o.description ?? ''), place });
+  }
+
+  const categories = new Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>();
+  for (const [name, o, place] of named('categories')) categories.set(name, { severity: o.severity as 'error' | 'warning', description: String(o.description ?? ''), place });
+
+  const entries: ServiceEntry[] = [];
+  for (const [svc, place] of listed('catalogue')) {
+    for (let i = 0; i < (svc.entries as Obj[]).length; i++) {
+      const e = (svc.entries as Obj[])[i]!;
+      const ePlace: Place = { ...place, path: [...place.path, 'entries', i] };
+      const pick = <T>(key: string, fallback: T): T => (e[key] !== undefined ? e[key] : svc[key] !== undefined ? svc[key] : fallback) as T;
+      const dateOf = (key: 'effective' | 'retired'): number | null => {
+        const v = pick<string | null>(key, null);
+        if (v === null) return null;
+        const wherePath = e[key] !== undefined ? [...ePlace.path, key] : [...place.path, key];
+        if (/^\d{4}-/.test(v)) {
+          const day = parseDay(v);
+          if (day < 0) diagnostics.push(diagnosticAt({ file: place.file, path: wherePath }, 'bad-value', `${v} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
+          return day;
+        }
+        const named = dates.get(v);
+        if (!named) {
+          diagnostics.push(diagnosticAt({ file: place.file, path: wherePath }, 'unknown-name', `no date named "${v}"`, didYouMean(v, dates.keys(), 'declare it under dates, or write YYYY-MM-DD')));
+          return null;
+        }
+        return named.day;
+      };
+      const code = String(e.code);
+      const mods = (e.modifiers as unknown[]).map(String);
+      entries.push({
+        index: entries.length,
+        combination: [code, ...[...mods].sort()].join(':'),
+        code, modifiers: mods,
+        program: String(svc.program), service: String(svc.service),
+        description: String(e.description ?? svc.description ?? ''),
+        staff: pick<'clinical' | 'non-clinical' | null>('staff', null),
+        outreach: pick('outreach', false),
+        unit: pick('unit', ''),
+        amountRequired: pick('amountRequired', false),
+        effective: dateOf('effective'), retired: dateOf('retired'),
+        deliveryAllowed: pick('delivery', true),
+        cite: cite(e) ?? cite(svc),
+        place: ePlace,
+      });
+    }
+  }
+
+  const rules: LoadedRuleSet['rules']['rules'] = [];
+  for (const [r, place] of listed('rules')) {
+    const category = String(r.category);
+    const severity = (r.severity as 'error' | 'warning' | undefined) ?? categories.get(category)?.severity ?? 'error';
+    rules.push({
+      id: String(r.id), category, severity,
+      check: (r.check as BuiltinCheck | undefined) ?? null,
+      over: typeof r.over === 'string' ? r.over : null,
+      when: r.when === undefined ? null : { text: String(r.when), place: { ...place, path: [...place.path, 'when'] } },
+      message: parseTemplate(typeof r.message === 'string' ? r.message : defaultMessage(category)),
+      messagePlace: typeof r.message === 'string' ? { ...place, path: [...place.path, 'message'] } : null,
+      cite: cite(r), place,
+    });
+  }
+
+  const examples: RuleSet['examples'] = [];
+  for (const file of files) {
+    if (!isObj(file.data) || !Array.isArray(file.data.examples)) continue;
+    const defaults = isObj(file.data.exampleDefaults) ? file.data.exampleDefaults : {};
+    (file.data.examples as Obj[]).forEach((ex, i) => {
+      const place: Place = { file, path: ['examples', i] };
+      const lines = (Array.isArray(ex.lines) ? ex.lines : ex.line !== undefined ? [ex.line] : []) as Obj[];
+      const exampleNo = examples.length + 1;
+      const filled = lines.map((l, n) => ({ claimId: `EX-${exampleNo}`, lineNumber: n + 1, ...defaults, ...l }));
+      const expects = (Array.isArray(ex.expect) ? ex.expect : [ex.expect]) as Obj[];
+      examples.push({
+        name: String(ex.name), lines: filled, place,
+        expect: expects.map((x) => {
+          const { status, findings, ...fields } = x;
+          return { status: String(status), fields, findings: Array.isArray(findings) ? findings.map(String) : null };
+        }),
+      });
+    });
+  }
+
+  const loaded: LoadedRuleSet = {
+    files,
+    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, entries, categories, rules, examples, sourceHash: hash.digest('hex') },
+  };
+  return { loaded, diagnostics };
+}
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function defaultMessage(category: string): string {
+  return `${category.replace(/-/g, ' ')}: {procedureCode} {modifiers}`;
+}
+
+/** Split "text {field} text" into parts; `{{` and `}}` stand for literal braces. */
+export function parseTemplate(message: string): Template {
+  const parts: Template = [];
+  const re = /\{\{|\}\}|\{([A-Za-z][A-Za-z0-9]*)\}/g;
+  let last = 0;
+  let text = '';
+  for (let m = re.exec(message); m; m = re.exec(message)) {
+    text += message.slice(last, m.index);
+    last = m.index + m[0].length;
+    if (m[0] === '{{' || m[0] === '}}') text += m[0][0];
+    else {
+      if (text) parts.push({ text });
+      text = '';
+      parts.push({ field: m[1]! });
+    }
+  }
+  text += message.slice(last);
+  if (text) parts.push({ text });
+  return parts;
+}

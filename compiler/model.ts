@@ -1,0 +1,159 @@
+/**
+ * The checked rule set: what the loader builds from the rule files and the
+ * checks, the emitter and the reference interpreter read. Names follow the
+ * guidance (ServiceEntry, Banding, Group, ...). Every declaration keeps the
+ * {@link Place} it came from, so later phases can report against it.
+ */
+import type { Expr } from '../grammar/ast.ts';
+import type { Place } from './source.ts';
+
+/** A value of the expression language once resolved: dates are day numbers, code patterns are keys ("T2040:U6"). */
+export type Value = number | string | boolean | null | readonly Value[];
+
+export interface GuidanceMeta {
+  id: string;
+  title: string;
+  version: string;
+  published: string;
+  appliesFrom: string;
+  supersedes: string | null;
+  cite: string;
+  place: Place;
+}
+
+export interface NamedDate { name: string; date: string; day: number; note: string; cite: string | null; place: Place }
+export interface NamedSet { name: string; items: Value[]; itemType: 'string' | 'number' | 'combo'; cite: string | null; place: Place }
+
+/** Minutes → units: contiguous bands, then optionally one more unit every `every` minutes. */
+export interface Banding {
+  name: string;
+  bands: { from: number; to: number; units: number; place: Place }[];
+  every: number | null;
+  cite: string | null;
+  place: Place;
+}
+
+export interface UnitBasis { name: string; label: string; billableUnits: CheckedExpr | null; cite: string | null; place: Place }
+
+/** How cross-line rules see other lines: lines sharing `key` fields (and, per day, a day they cover). */
+export interface Group { name: string; key: string[]; perDay: boolean; description: string; place: Place }
+
+/** One code + defining-modifier combination of the catalogue. */
+export interface ServiceEntry {
+  /** Position in the catalogue (stable, used by the emitter). */
+  index: number;
+  /** Code and sorted defining modifiers joined by ":" — the `combination` value, e.g. "G9008:U1". */
+  combination: string;
+  code: string;
+  modifiers: string[];
+  program: string;
+  service: string;
+  description: string;
+  staff: 'clinical' | 'non-clinical' | null;
+  outreach: boolean;
+  unit: string;
+  amountRequired: boolean;
+  /** First day in force (day number), or null for always. */
+  effective: number | null;
+  /** First day no longer in force (day number), or null for never. */
+  retired: number | null;
+  /** May delivery modifiers (GQ) be added? */
+  deliveryAllowed: boolean;
+  cite: string | null;
+  place: Place;
+}
+
+export type BuiltinCheck = 'record' | 'combination' | 'effective';
+
+/** A message template: literal text and `{field}` references. */
+export type Template = ({ text: string } | { field: string })[];
+
+export interface Rule {
+  id: string;
+  category: string;
+  severity: 'error' | 'warning';
+  check: BuiltinCheck | null;
+  /** The group a cross-line rule is judged over, or null for a line rule. */
+  over: string | null;
+  when: CheckedExpr | null;
+  message: Template;
+  cite: string | null;
+  place: Place;
+}
+
+export interface Example {
+  name: string;
+  lines: unknown[];
+  expect: Expectation[];
+  place: Place;
+}
+
+export interface Expectation {
+  status: string;
+  fields: Record<string, unknown>;
+  findings: string[] | null;
+}
+
+/** An expression after name resolution and type checking. */
+export interface CheckedExpr {
+  source: Expr;
+  ir: IR;
+  place: Place;
+}
+
+/** The resolved expression tree both back ends work from. */
+export type IR =
+  | { k: 'const'; v: Value }
+  | { k: 'field'; name: string; of: 'this' | 'other'; date: boolean }
+  | { k: 'not'; x: IR }
+  | { k: 'neg'; x: IR }
+  | { k: 'and' | 'or'; a: IR; b: IR }
+  | { k: 'eq' | 'ne'; a: IR; b: IR }
+  | { k: 'lt' | 'le' | 'gt' | 'ge'; a: IR; b: IR }
+  | { k: 'in'; a: IR; b: IR }
+  | { k: 'add' | 'sub' | 'mul' | 'div'; a: IR; b: IR }
+  | { k: 'list'; items: IR[] }
+  | { k: 'if'; c: IR; t: IR; e: IR }
+  | { k: 'whole' | 'floor'; x: IR }
+  | { k: 'band'; banding: string; x: IR }
+  | { k: 'any' | 'count'; group: string; pred: IR };
+
+export interface RuleSet {
+  guidance: GuidanceMeta;
+  dates: Map<string, NamedDate>;
+  modifiers: Map<string, { meaning: string; cite: string | null; place: Place }>;
+  delivery: { default: string; modifiers: Map<string, string> };
+  sets: Map<string, NamedSet>;
+  bandings: Map<string, Banding>;
+  unitBases: Map<string, UnitBasis>;
+  groups: Map<string, Group>;
+  entries: ServiceEntry[];
+  categories: Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>;
+  rules: Rule[];
+  examples: Example[];
+  /** sha-256 of the rule files' names and bytes. */
+  sourceHash: string;
+}
+
+/** Fields of a classified line that come from its catalogue entry (constant per entry and delivery). */
+export const ENTRY_FIELDS = ['combination', 'program', 'service', 'delivery', 'staff', 'unit', 'outreach', 'amountRequired', 'description'] as const;
+export type EntryField = (typeof ENTRY_FIELDS)[number];
+
+/** Record fields (PRODUCT §6) and derived line fields, with their types as expressions see them. */
+export const LINE_FIELDS: Record<string, { type: 'string' | 'number' | 'date' | 'list'; nullable: boolean }> = {
+  claimId: { type: 'string', nullable: false },
+  lineNumber: { type: 'number', nullable: false },
+  memberId: { type: 'string', nullable: false },
+  serviceDate: { type: 'date', nullable: false },
+  serviceDateEnd: { type: 'date', nullable: true },
+  procedureCode: { type: 'string', nullable: false },
+  modifiers: { type: 'list', nullable: false },
+  units: { type: 'number', nullable: false },
+  minutes: { type: 'number', nullable: true },
+  amount: { type: 'number', nullable: true },
+  placeOfService: { type: 'string', nullable: true },
+  staffCredential: { type: 'string', nullable: true },
+  renderingTaxonomy: { type: 'string', nullable: true },
+  planId: { type: 'string', nullable: true },
+  serviceDays: { type: 'number', nullable: false },
+};

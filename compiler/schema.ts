@@ -1,0 +1,101 @@
+/**
+ * Structure check: every rule file against the published JSON Schema
+ * (compiler/schema/rules.schema.json), with Ajv's JSON-Pointer errors mapped
+ * back to the YAML node they are about, one diagnostic per mistake.
+ */
+import { readFileSync } from 'node:fs';
+import AjvModule, { type ErrorObject } from 'ajv';
+import { didYouMean, type Diagnostic } from './diagnostics.ts';
+import { diagnosticAt, type SourceFile } from './source.ts';
+
+/** Where the schema lives, for editors and for the README. */
+export const SCHEMA_URL = new URL('./schema/rules.schema.json', import.meta.url);
+
+const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+const Ajv = AjvModule.default ?? AjvModule;
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+const validateFile = ajv.compile(schema);
+
+/** Check one loaded file's structure. */
+export function checkStructure(file: SourceFile): Diagnostic[] {
+  if (file.data === undefined || file.data === null) return [];
+  if (validateFile(file.data)) return [];
+  return pickErrors(validateFile.errors ?? []).map((e) => toDiagnostic(file, e));
+}
+
+/**
+ * One error per place: Ajv reports every failed keyword, and a failure deep
+ * inside also fails nothing above it except through our own `required` and
+ * `type` checks, so keep the first error of each instance path, and drop
+ * errors below a path that already has a type error.
+ */
+function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+  const byPath = new Map<string, ErrorObject>();
+  for (const e of errors) {
+    const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
+    const key = e.keyword === 'required' ? `${path}#${String(e.params.missingProperty)}` : path;
+    if (!byPath.has(key)) byPath.set(key, e);
+  }
+  const typeErrors = [...byPath.values()].filter((e) => e.keyword === 'type').map((e) => e.instancePath);
+  return [...byPath.values()].filter(
+    (e) => !typeErrors.some((t) => e.instancePath !== t && e.instancePath.startsWith(`${t}/`)),
+  );
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function describe(path: (string | number)[]): string {
+  const named = [...path].reverse().find((p) => typeof p === 'string');
+  return named === undefined ? 'the file' : `"${named}"`;
+}
+
+function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
+  const path = pointerToPath(e.instancePath);
+  const parentSchema = (e.parentSchema ?? {}) as { properties?: Record<string, unknown>; description?: string };
+  const allowed = Object.keys(parentSchema.properties ?? {});
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const fallback = allowed.length > 0 ? `allowed here: ${allowed.join(', ')}` : 'remove it';
+      return diagnosticAt({ file, path: [...path, key], key: true }, 'unknown-key',
+        `unknown key "${key}" in ${describe(path)}`, didYouMean(key, allowed, fallback));
+    }
+    case 'required': {
+      const key = String(e.params.missingProperty);
+      return diagnosticAt({ file, path, key: path.length > 0 }, 'missing-key',
+        `${describe(path)} is missing the required key "${key}"`, `add "${key}:" here`);
+    }
+    case 'type': {
+      const want = String(e.params.type).replace(/,/g, ' or ');
+      return diagnosticAt({ file, path }, 'wrong-type', `${describe(path)} must be ${article(want)}`,
+        want.includes('array') ? 'write a list, e.g. [U6] or one "- item" per line' : `write ${article(want)} here`);
+    }
+    case 'enum': {
+      const values = (e.params.allowedValues as unknown[]).map((v) => String(v));
+      return diagnosticAt({ file, path }, 'bad-value', `${describe(path)} must be one of ${values.join(', ')}`,
+        didYouMean(String(e.data), values, `use one of ${values.join(', ')}`));
+    }
+    case 'propertyNames':
+    case 'pattern': {
+      const propertyName = e.keyword === 'propertyNames' ? String(e.params.propertyName) : undefined;
+      const where = propertyName === undefined ? { file, path } : { file, path: [...path, propertyName], key: true };
+      const what = e.keyword === 'pattern' ? (parentSchema.description ?? `text matching ${String(e.params.pattern)}`) : 'a valid name';
+      const shown = propertyName ?? String(e.data);
+      return diagnosticAt(where, 'bad-value', `"${shown}" is not ${what}`, `write ${what}`);
+    }
+    default:
+      return diagnosticAt({ file, path }, 'bad-value', `${describe(path)} ${e.message ?? 'is not allowed'}`,
+        'see the rule-file format in the README');
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}

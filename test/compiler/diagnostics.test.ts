@@ -1,0 +1,65 @@
+/**
+ * Golden diagnostics: every case in test/fixtures/diagnostics/cases.yaml breaks
+ * the mini rule set in one place; the compiler must report exactly one error,
+ * with the case's code, at the golden file:line:col. UPDATE_GOLDEN=1 rewrites the goldens.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadRules } from '../../compiler/compile.ts';
+import { DIAGNOSTIC_CODES, formatDiagnostic, type Diagnostic } from '../../compiler/diagnostics.ts';
+import { runExamples } from '../../compiler/examples.ts';
+import { MINI } from '../helpers.ts';
+
+interface Case { case: string; code: string; edit: [string, string, string] }
+const root = 'test/fixtures/diagnostics';
+const cases = parse(readFileSync(join(root, 'cases.yaml'), 'utf8')) as Case[];
+const update = process.env.UPDATE_GOLDEN === '1';
+
+async function diagnose(dir: string): Promise<Diagnostic[]> {
+  const loaded = loadRules(dir);
+  if (loaded.diagnostics.length > 0) return loaded.diagnostics;
+  const reports = await Promise.all(loaded.versions.map(runExamples));
+  return reports.flatMap((r) => r.failed);
+}
+
+describe('diagnostics (golden)', () => {
+  it('the unbroken mini rule set compiles with no diagnostics and passes its examples', async () => {
+    expect((await diagnose(MINI)).map(formatDiagnostic)).toEqual([]);
+  });
+
+  for (const c of cases) {
+    it(`${c.case}: one ${c.code} error at the right place`, async () => {
+      const dir = join(root, '.work', c.case, 'mini-guidance');
+      rmSync(join(root, '.work', c.case), { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      cpSync(MINI, dir, { recursive: true });
+      const [file, find, replace] = c.edit;
+      const path = join(dir, '1.0', file);
+      const text = readFileSync(path, 'utf8');
+      expect(text.split(find).length - 1, `"${find}" must occur once in ${file}`).toBe(1);
+      writeFileSync(path, text.replace(find, replace));
+
+      const diagnostics = await diagnose(dir);
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      expect(errors.map((d) => d.code)).toEqual([c.code]);
+      const d = errors[0]!;
+      expect(d.file).toBe(join(dir, '1.0', file));
+      expect(d.hint.length).toBeGreaterThan(0);
+      expect(d.line).toBeGreaterThan(0);
+
+      const shown = `${diagnostics.map(formatDiagnostic).join('\n').split(join(root, '.work', c.case)).join('<case>')}\n`;
+      const golden = join(root, 'expected', `${c.case}.txt`);
+      if (update) writeFileSync(golden, shown);
+      expect(existsSync(golden), `${golden} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
+      expect(shown).toBe(readFileSync(golden, 'utf8'));
+    });
+  }
+
+  it('every diagnostic code a rule author can cause has a case', () => {
+    const covered = new Set(cases.map((c) => c.code));
+    const authorCodes = Object.keys(DIAGNOSTIC_CODES).filter((c) => !['read-error', 'no-rules', 'unknown-version', 'guidance-missing', 'guidance-repeated', 'duplicate-name'].includes(c));
+    expect(authorCodes.filter((c) => !covered.has(c))).toEqual([]);
+  });
+});
