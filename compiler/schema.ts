@@ -51,9 +51,17 @@ function pointerToPath(pointer: string): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+const ITEM_NAMES: Record<string, string> = {
+  catalogue: 'this service', entries: 'this catalogue entry', rules: 'this rule', examples: 'this example',
+  bands: 'this band', lines: 'this example line', expect: 'this expectation', items: 'this item', key: 'this key',
+};
+
+/** What a path points at, in the words of the rule-file format. */
 function describe(path: (string | number)[]): string {
-  const named = [...path].reverse().find((p) => typeof p === 'string');
-  return named === undefined ? 'the file' : `"${named}"`;
+  const last = path[path.length - 1];
+  if (last === undefined) return 'the file';
+  if (typeof last === 'number') return ITEM_NAMES[String(path[path.length - 2])] ?? 'this item';
+  return `"${last}"`;
 }
 
 function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {

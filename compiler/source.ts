@@ -37,7 +37,7 @@ export function loadSource(path: string, text: string): { file: SourceFile; diag
   for (const err of doc.errors) {
     const duplicate = err.code === 'DUPLICATE_KEY';
     const code: DiagnosticCode = duplicate ? 'duplicate-key' : 'yaml-syntax';
-    const keyText = duplicate ? text.slice(err.pos[0], err.pos[1]).split(':')[0]!.trim() : '';
+    const keyText = duplicate ? (/^["']?([^"':,{}\[\]\s]+)/.exec(text.slice(err.pos[0]))?.[1] ?? '') : '';
     diagnostics.push(
       diagnosticAtOffsets(file, err.pos[0], Math.max(err.pos[1], err.pos[0] + 1), code,
         duplicate ? `duplicate key "${keyText}" in this mapping` : firstLine(err.message),
@@ -149,4 +149,10 @@ function diagnosticAtOffsets(
 /** A diagnostic about a file as a whole (reading it, or something missing from all files). */
 export function fileDiagnostic(path: string, code: DiagnosticCode, message: string, hint: string): Diagnostic {
   return { code, severity: 'error', message, hint, file: path, line: 1, col: 1, endLine: 1, endCol: 1 };
+}
+
+/** "file:line" of a place, for messages that mention another declaration. */
+export function whereIs(place: Place): string {
+  const [start] = offsetsOf(place);
+  return `${place.file.path}:${place.file.lines.linePos(start).line}`;
 }

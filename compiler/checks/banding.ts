@@ -14,12 +14,12 @@ export function checkBanding(b: Banding): Diagnostic[] {
     }
     if (band.from > expected) {
       const code = expected === 0 ? 'banding-start' : 'banding-gap';
-      const message = expected === 0 ? `banding ${b.name} starts at ${band.from}, so minutes 0–${band.from - 1} fall in no band` : `minutes ${expected}–${band.from - 1} fall in no band of ${b.name}`;
+      const message = expected === 0 ? `banding ${b.name} starts at ${band.from}, so ${minutes(0, band.from - 1)} in no band` : `${minutes(expected, band.from - 1)} in no band of ${b.name}`;
       out.push(diagnosticAt({ ...band.place, path: [...band.place.path, 'from'] }, code, message, `start this band at ${expected}`));
       return out;
     }
     if (band.from < expected) {
-      out.push(diagnosticAt({ ...band.place, path: [...band.place.path, 'from'] }, 'banding-overlap', `minutes ${band.from}–${Math.min(band.to, expected - 1)} are already in the band before`, `start this band at ${expected}`));
+      out.push(diagnosticAt({ ...band.place, path: [...band.place.path, 'from'] }, 'banding-overlap', `${span(band.from, Math.min(band.to, expected - 1))} already in the band before`, `start this band at ${expected}`));
       return out;
     }
     if (band.units < previousUnits) {
@@ -38,4 +38,12 @@ export function bandUnits(b: Pick<Banding, 'bands' | 'every'>, minutes: number):
   const last = b.bands[b.bands.length - 1]!;
   if (minutes > last.to && b.every !== null) return last.units + 1 + Math.floor((minutes - last.to - 1) / b.every);
   return null;
+}
+
+function span(from: number, to: number): string {
+  return from === to ? `minute ${from} is` : `minutes ${from}–${to} are`;
+}
+
+function minutes(from: number, to: number): string {
+  return from === to ? `minute ${from} falls` : `minutes ${from}–${to} fall`;
 }

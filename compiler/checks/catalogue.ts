@@ -1,7 +1,7 @@
 /** Semantic checks of the service catalogue: codes, modifiers, unit bases, dates, overlaps. */
 import { didYouMean, type Diagnostic } from '../diagnostics.ts';
 import type { RuleSet } from '../model.ts';
-import { diagnosticAt } from '../source.ts';
+import { diagnosticAt, whereIs } from '../source.ts';
 
 const CODE_FORM = /^[A-Z][0-9]{4}$|^[0-9]{4}[A-Z0-9]$/;
 
@@ -43,7 +43,7 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
         const b = list[i]!;
         const overlap = (a.effective ?? -Infinity) < (b.retired ?? Infinity) && (b.effective ?? -Infinity) < (a.retired ?? Infinity);
         if (overlap) {
-          out.push(diagnosticAt(b.place, 'overlapping-entries', `${b.combination} is already defined by the entry at ${a.place.file.path} (${a.service}) on overlapping dates`,
+          out.push(diagnosticAt(b.place, 'overlapping-entries', `${b.combination} is already defined at ${whereIs(a.place)} (${a.service}) on overlapping dates`,
             'give one of them a retired date before the other takes effect, or remove the repeat'));
         }
       }

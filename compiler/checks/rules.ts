@@ -36,7 +36,7 @@ export function checkRules(rs: LoadedRules): Diagnostic[] {
     for (const part of r.message) {
       if ('field' in part && !fields.includes(part.field)) {
         const where = r.messagePlace ?? r.place;
-        out.push(diagnosticAt(where, 'unknown-template-field', `message names unknown field {${part.field}}`, didYouMean(part.field, fields, `fields: ${fields.join(', ')}`)));
+        out.push(diagnosticAt(where, 'unknown-template-field', `message names unknown field {${part.field}}`, didYouMean(part.field, fields, 'use a field of the line, e.g. {procedureCode} or {serviceDate}')));
       }
     }
   }
