@@ -16,7 +16,7 @@ import type { ParseResult, Span, SyntaxProblem } from './ast.ts';
 import { lexer } from './lexer.ts';
 import { parser } from './parser.ts';
 import { toAst } from './to-ast.ts';
-import { CompareOp, LBracket, LParen, RBracket, RParen } from './tokens.ts';
+import { CompareOp, If, LBracket, LParen, RBracket, RParen } from './tokens.ts';
 
 export type {
   Binary, BinaryOp, BoolLit, Call, ComboLit, DateLit, Expr, IfExpr, ListLit, NameRef, NullLit, NumberLit, OtherRef, ParseResult, Span, StringLit,
@@ -135,6 +135,7 @@ function syntaxProblem(error: IRecognitionException, tokens: IToken[], text: str
     }
   }
   // No viable alternative: a value was expected (the only choice points are expression and primary).
+  if (tok.tokenType === If) return problem(unexpected, 'an if-expression inside a larger expression needs parentheses: (if c then a else b)');
   return problem(unexpected, prev ? `expected ${VALUE} after "${prev.image}"` : `expected ${VALUE}`);
 }
 

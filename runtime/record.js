@@ -1,5 +1,5 @@
 // @ts-check
-// Input records (PRODUCT §6): checking and normalising one line.
+// Input records: checking and normalising one line (the record format in the README).
 // This file is plain JavaScript because the emitter inlines it, as written,
 // into every compiled bundle; the reference interpreter imports it.
 // Inlined code must stay self-contained: no imports, only function and const declarations.

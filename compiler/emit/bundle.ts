@@ -17,10 +17,13 @@ const RUNTIME_FILES = ['record.js', 'engine.js'];
 function runtimeSource(): Code {
   const parts = RUNTIME_FILES.map((f) => {
     const text = readFileSync(new URL(`../../runtime/${f}`, import.meta.url), 'utf8');
+    // Types and comments are for this repository's readers and type checker; the bundle keeps the code.
     const body = text
+      .replace(/^\s*\/\*\*[\s\S]*?\*\/\n/gm, '')
       .split('\n')
-      .filter((l) => !/^\/\/ @ts-check$/.test(l) && !/^import .* from '\.\/[a-z]+\.js';$/.test(l) && !/^export \{.*\};$/.test(l))
+      .filter((l) => !/^\s*\/\/ /.test(l) && !/^import .* from '\.\/[a-z]+\.js';$/.test(l) && !/^export \{.*\};$/.test(l))
       .join('\n')
+      .replace(/\/\*\* @type \{[^}]*\} \*\/ ?/g, '')
       .trim();
     if (/^\s*(import|export)\b/m.test(body)) throw new Error(`runtime/${f}: module syntax left after inlining`);
     return `// ---- runtime/${f}\n${body}`;

@@ -1,0 +1,81 @@
+/**
+ * npm run bench — the compiled DHCS bundle against the reference interpreter on
+ * the same generated lines, measured in one run (ratios, not absolute speeds,
+ * are what carry over between machines). Not part of npm test.
+ */
+import { compileBundle, loadRules } from '../../compiler/compile.ts';
+import { loadBundle } from '../../compiler/examples.ts';
+import { interpret } from '../../compiler/interpret.ts';
+
+const RULES = 'rules/dhcs-ecm-cs';
+const N = Number(process.env.BENCH_LINES ?? 200_000);
+
+/** A small deterministic PRNG (mulberry32), so every run judges the same lines. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function generate(n: number, combos: [string, string[]][]): unknown[] {
+  const rand = prng(42);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const lines: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const [code, mods] = rand() < 0.03 ? ['99213', []] : pick(combos);
+    const tele = rand() < 0.2;
+    const day = 1 + Math.floor(rand() * 28);
+    lines.push({
+      claimId: `C${Math.floor(i / 4)}`,
+      lineNumber: (i % 4) + 1,
+      memberId: `M${Math.floor(rand() * (n / 20))}`,
+      serviceDate: `2024-0${4 + Math.floor(rand() * 3)}-${String(day).padStart(2, '0')}`,
+      procedureCode: code,
+      modifiers: tele ? [...mods, 'GQ'] : mods,
+      units: 1 + Math.floor(rand() * 2),
+      minutes: rand() < 0.5 ? Math.floor(rand() * 40) : undefined,
+      amount: rand() < 0.5 ? Math.round(rand() * 1000) : undefined,
+      placeOfService: tele ? '02' : pick(['11', '12', '02']),
+      staffCredential: rand() < 0.3 ? pick(['RN', 'CHW', 'LCSW', 'MA']) : undefined,
+    });
+  }
+  return lines;
+}
+
+function time(label: string, f: () => unknown, repeat: number): number {
+  f(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = process.hrtime.bigint();
+    f();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  console.log(`${label.padEnd(28)} median ${median.toFixed(1).padStart(8)} ms  (${Math.round((N / median) * 1000).toLocaleString('en-US')} lines/s)`);
+  return median;
+}
+
+const loaded = loadRules(RULES);
+if (loaded.versions.length === 0) {
+  console.error('rules do not compile');
+  process.exit(2);
+}
+const bundle = compileBundle(loaded);
+const mod = (await loadBundle(bundle.js)) as unknown as { validate(lines: unknown[]): unknown[] };
+const rs = loaded.versions[0]!;
+const lines = generate(N, rs.entries.map((e) => [e.code, e.modifiers]));
+console.log(`codeguide bench: ${N.toLocaleString('en-US')} generated lines, ${rs.entries.length} catalogue entries, bundle ${bundle.js.length.toLocaleString('en-US')} bytes`);
+const heap0 = process.memoryUsage().heapUsed;
+const tBundle = time('compiled bundle validate()', () => mod.validate(lines), 7);
+const heap1 = process.memoryUsage().heapUsed;
+const sample = lines.slice(0, Math.min(N, 5_000));
+const tInterp = time(`interpreter (${sample.length.toLocaleString('en-US')} lines)`, () => interpret(loaded.versions, sample), 3) * (N / sample.length);
+console.log(`interpreter, scaled to ${N.toLocaleString('en-US')} lines: ${tInterp.toFixed(0)} ms`);
+console.log(`ratio: the bundle is ${(tInterp / tBundle).toFixed(1)}x faster than the reference interpreter`);
+console.log(`heap after bundle runs: ${((heap1 - heap0) / 1e6).toFixed(0)} MB more than before`);
