@@ -8,7 +8,7 @@ import { checkRecord, echoIds, formatDay, MAX_GROUP_DAYS, parseDay, showValue, t
 import { evaluate, usesAggregates, type EvalEnv } from './evaluate.ts';
 import type { Rule, RuleSet, ServiceEntry, Value } from './model.ts';
 
-/** One output record (PRODUCT §6). */
+/** One output record (see the README, "The compiled bundle"). */
 export interface LineResult {
   index: number;
   claimId: string | null;

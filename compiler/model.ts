@@ -139,7 +139,7 @@ export interface RuleSet {
 export const ENTRY_FIELDS = ['combination', 'program', 'service', 'delivery', 'staff', 'unit', 'outreach', 'amountRequired', 'description'] as const;
 export type EntryField = (typeof ENTRY_FIELDS)[number];
 
-/** Record fields (PRODUCT §6) and derived line fields, with their types as expressions see them. */
+/** Record fields (the input record format) and derived line fields, with their types as expressions see them. */
 export const LINE_FIELDS: Record<string, { type: 'string' | 'number' | 'date' | 'list'; nullable: boolean }> = {
   claimId: { type: 'string', nullable: false },
   lineNumber: { type: 'number', nullable: false },

@@ -16,7 +16,7 @@ import type { ParseResult, Span, SyntaxProblem } from './ast.ts';
 import { lexer } from './lexer.ts';
 import { parser } from './parser.ts';
 import { toAst } from './to-ast.ts';
-import { CompareOp, If, LBracket, LParen, RBracket, RParen } from './tokens.ts';
+import { CompareOp, Identifier, If, LBracket, LParen, RBracket, RParen } from './tokens.ts';
 
 export type {
   Binary, BinaryOp, BoolLit, Call, ComboLit, DateLit, Expr, IfExpr, ListLit, NameRef, NullLit, NumberLit, OtherRef, ParseResult, Span, StringLit,
@@ -119,7 +119,7 @@ function syntaxProblem(error: IRecognitionException, tokens: IToken[], text: str
         const [o, c] = error.message === 'RParen' ? ['(', ')'] : ['[', ']'];
         const where = open ? ` opened at offset ${open.startOffset}` : '';
         if (atEnd) return problem(`missing "${c}"`, `close the "${o}"${where}`, open ? spanOf(open) : span);
-        const isCall = o === '(' && open !== undefined && tokens[tokens.indexOf(open) - 1]?.tokenType.name === 'Identifier';
+        const isCall = o === '(' && open !== undefined && tokens[tokens.indexOf(open) - 1]?.tokenType === Identifier;
         const expected = prev === open ? `a value, a name, "(" or "${c}"` : o === '[' || isCall ? `"," or "${c}"` : `an operator or "${c}"`;
         return problem(unexpected, `expected ${expected} to close the "${o}"${where}`);
       }

@@ -53,7 +53,9 @@ function literalText(value: Literal): string {
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(literalText).join(', ')}]`;
   const entries = Object.entries(value as Record<string, Literal>);
-  return `{ ${entries.map(([k, v]) => `${IDENTIFIER.test(k) && k !== '__proto__' ? k : quote(k)}: ${literalText(v)}`).join(', ')} }`;
+  // A quoted "__proto__" key would still set the prototype; a computed key defines a plain property.
+  const key = (k: string) => (k === '__proto__' ? `[${quote(k)}]` : IDENTIFIER.test(k) ? k : quote(k));
+  return `{ ${entries.map(([k, v]) => `${key(k)}: ${literalText(v)}`).join(', ')} }`;
 }
 
 /** JSON quoting plus the two characters JSON allows but older JavaScript does not, and `<` (for inline script tags). */

@@ -1,5 +1,5 @@
 /**
- * The DHCS ECM and Community Supports guidance v1.2, read as PRODUCT §7 says,
+ * The DHCS ECM and Community Supports guidance v1.2, as the rule set must read it,
  * checked through the compiled bundle. These cases come from the guidance text
  * (tables, footnotes, Figure 1, Appendix A), independently of the examples in
  * the rule files. Every case also runs through the reference interpreter.
