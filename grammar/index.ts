@@ -117,8 +117,8 @@ function syntaxProblem(error: IRecognitionException, tokens: IToken[], text: str
       case 'RBracket': {
         const open = unclosed(tokens, index);
         const [o, c] = error.message === 'RParen' ? ['(', ')'] : ['[', ']'];
-        const where = open ? ` opened at offset ${open.startOffset}` : '';
-        if (atEnd) return problem(`missing "${c}"`, `close the "${o}"${where}`, open ? spanOf(open) : span);
+        const where = open ? ' opened earlier' : '';
+        if (atEnd) return problem(`missing "${c}"`, open ? `add "${c}" to close this "${o}"` : `add "${c}"`, open ? spanOf(open) : span);
         const isCall = o === '(' && open !== undefined && tokens[tokens.indexOf(open) - 1]?.tokenType === Identifier;
         const expected = prev === open ? `a value, a name, "(" or "${c}"` : o === '[' || isCall ? `"," or "${c}"` : `an operator or "${c}"`;
         return problem(unexpected, `expected ${expected} to close the "${o}"${where}`);

@@ -271,7 +271,7 @@ describe('problems: one mistake, one problem, located', () => {
   it('words the common mistakes plainly', () => {
     expect(problemOf('a $ b')).toMatchObject({ message: 'unexpected character "$"', hint: expect.stringContaining('== != <') });
     expect(problemOf('a = b').hint).toContain('use == to compare');
-    expect(problemOf('(a and b')).toMatchObject({ message: 'missing ")"', hint: 'close the "(" opened at offset 0' });
+    expect(problemOf('(a and b')).toMatchObject({ message: 'missing ")"', hint: 'add ")" to close this "("' });
     expect(problemOf('then')).toMatchObject({ message: 'unexpected "then"', hint: expect.stringContaining('expected a value, a name or "("') });
     expect(problemOf('a b')).toMatchObject({ message: 'unexpected "b" after the end of the expression', hint: 'join the parts with "and", "or" or an operator' });
     expect(problemOf('').message).toBe('empty expression');
