@@ -66,13 +66,14 @@ export function usesAggregates(ir: IR): boolean {
   return someNode(ir, (n) => n.k === 'any' || n.k === 'count');
 }
 
-/** The groups an expression's aggregates name, in order of first use. */
-export function groupsUsed(ir: IR, into: string[] = []): string[] {
+/** The aggregates (any/count) of an expression, in order. */
+export function aggregatesOf(ir: IR): Extract<IR, { k: 'any' | 'count' }>[] {
+  const found: Extract<IR, { k: 'any' | 'count' }>[] = [];
   someNode(ir, (n) => {
-    if ((n.k === 'any' || n.k === 'count') && !into.includes(n.group)) into.push(n.group);
+    if (n.k === 'any' || n.k === 'count') found.push(n);
     return false;
   });
-  return into;
+  return found;
 }
 
 function someNode(ir: IR, test: (n: IR) => boolean): boolean {

@@ -4,7 +4,7 @@
  * cross-line comparison). Tests run every behaviour case through it and through
  * the emitted bundle, and the two must agree.
  */
-import { checkRecord, echoIds, formatDay, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord } from '../runtime/record.js';
+import { checkRecord, echoIds, formatDay, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
 import { evaluate, usesAggregates, type EvalEnv } from './evaluate.ts';
 import type { Rule, RuleSet, ServiceEntry, Value } from './model.ts';
 
@@ -50,17 +50,17 @@ export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineR
 }
 
 function judge(versions: RuleSet[], raw: unknown, index: number): Judged | LineResult {
-  const checked = checkRecord(raw);
+  const problems: RecordProblem[] = [];
+  const r = checkRecord(raw, problems);
   const base = { index, program: null, service: null, delivery: null, staff: null, outreach: null, billableUnits: null };
-  if (!checked.record) {
+  if (!r) {
     const rs = versions[0]!;
     const rule = rs.rules.find((r) => r.check === 'record')!;
     return {
       ...base, ...echoIds(raw), status: 'invalid', guidanceVersion: null,
-      findings: checked.problems.map((p) => ({ rule: rule.id, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite ?? '' })),
+      findings: problems.map((p) => ({ rule: rule.id, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite ?? '' })),
     };
   }
-  const r = checked.record;
   const rs = versions.filter((v) => parseDay(v.guidance.appliesFrom) <= r.serviceDate).pop() ?? versions[0]!;
   const ids = { claimId: r.claimId, lineNumber: r.lineNumber, guidanceVersion: rs.guidance.version };
   if (!rs.entries.some((e) => e.code === r.procedureCode)) return { ...base, ...ids, status: 'out-of-scope', findings: [] };

@@ -32,6 +32,8 @@ import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
  * @property {number} until first day no longer in force
  * @property {(r: LineRecord, e: Entry, d: string, f: Finding[]) => void} check line rules, specialised for this variant
  * @property {(r: LineRecord) => number} billable
+ * @property {((it: Item, r: LineRecord, e: Entry, d: string, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
+ * @property {boolean[]} member per group slot: can a line of this variant be the other line an aggregate looks for?
  * @property {object} view what classify() returns
  * @typedef {Object} Version
  * @property {string} version
@@ -42,7 +44,7 @@ import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
  * @property {(r: LineRecord) => Finding} undefinedCombination
  * @property {(r: LineRecord, e: Entry, d: string) => Finding} notEffective
  * @property {((items: Item[]) => void) | null} cross
- * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, f: Finding[], v: Version, g: Item[][][] }} Item
+ * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Version, g: Item[][][] | null }} Item
  */
 
 /**
@@ -64,15 +66,16 @@ function pickVersion(versions, day) {
  * @returns {Item | Result}
  */
 function judgeLine(versions, raw, index) {
-  const checked = checkRecord(raw);
-  const r = checked.record;
+  /** @type {import('./record.js').RecordProblem[]} */
+  const problems = [];
+  const r = checkRecord(raw, problems);
   if (r === null) {
     const ids = echoIds(raw);
     const rule = versions[0].invalid;
     return {
       index, claimId: ids.claimId, lineNumber: ids.lineNumber, status: 'invalid',
       program: null, service: null, delivery: null, staff: null, outreach: null, billableUnits: null, guidanceVersion: null,
-      findings: checked.problems.map((p) => ({ rule: rule.rule, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite })),
+      findings: problems.map((p) => ({ rule: rule.rule, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite })),
     };
   }
   const v = pickVersion(versions, r.serviceDate);
@@ -103,7 +106,7 @@ function judgeLine(versions, raw, index) {
   res.billableUnits = x.billable(r);
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(v.notEffective(r, e, x.d));
   x.check(r, e, x.d, res.findings);
-  return { res, r, e, d: x.d, f: res.findings, v, g: [] };
+  return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
 }
 
 /**
@@ -189,7 +192,9 @@ function classifyCombination(versions, procedureCode, modifiers, serviceDate) {
 }
 
 /**
- * Put every item into the buckets of a group: lines with equal keys (and, per day, a shared day).
+ * Build one group: the lines that can be found by its aggregates go into buckets
+ * of equal keys (per day: one bucket per day covered); each line that runs
+ * cross-line rules gets the buckets it looks in.
  * @param {Item[]} items
  * @param {number} slot
  * @param {(r: LineRecord) => string} keyOf
@@ -198,29 +203,42 @@ function classifyCombination(versions, procedureCode, modifiers, serviceDate) {
 function groupInto(items, slot, keyOf, perDay) {
   /** @type {Map<string, Item[]>} */
   const buckets = new Map();
-  /** @param {string} k @param {Item} it */
-  const join = (k, it) => {
-    let b = buckets.get(k);
-    if (b === undefined) {
-      b = [];
-      buckets.set(k, b);
-    }
-    b.push(it);
-    return b;
-  };
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
+    if (!it.x.member[slot]) continue;
     const r = it.r;
     const k = keyOf(r);
-    if (!perDay) {
-      it.g[slot] = [join(k, it)];
-      continue;
+    const last = perDay ? lastGroupDay(r) : r.serviceDate;
+    for (let day = r.serviceDate; day <= last; day++) {
+      const key = perDay ? `${k}\u0000${day}` : k;
+      const b = buckets.get(key);
+      if (b === undefined) buckets.set(key, [it]);
+      else b.push(it);
     }
-    const end = Math.min(r.serviceDateEnd === null ? r.serviceDate : r.serviceDateEnd, r.serviceDate + MAX_GROUP_DAYS - 1);
+  }
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (it.x.cross === null) continue;
+    const r = it.r;
+    const k = keyOf(r);
+    /** @type {Item[][]} */
     const mine = [];
-    for (let day = r.serviceDate; day <= end; day++) mine.push(join(`${k}\u0000${day}`, it));
+    const last = perDay ? lastGroupDay(r) : r.serviceDate;
+    for (let day = r.serviceDate; day <= last; day++) {
+      const b = buckets.get(perDay ? `${k}\u0000${day}` : k);
+      if (b !== undefined) mine.push(b);
+    }
+    if (it.g === null) it.g = [];
     it.g[slot] = mine;
   }
+}
+
+/**
+ * The last day a line joins per-day groups on.
+ * @param {LineRecord} r
+ */
+function lastGroupDay(r) {
+  return Math.min(r.serviceDateEnd === null ? r.serviceDate : r.serviceDateEnd, r.serviceDate + MAX_GROUP_DAYS - 1);
 }
 
 /**
@@ -230,7 +248,7 @@ function groupInto(items, slot, keyOf, perDay) {
  * @param {(o: Item) => boolean} pred
  */
 function anyIn(it, slot, pred) {
-  const buckets = it.g[slot];
+  const buckets = /** @type {Item[][][]} */ (it.g)[slot];
   for (let b = 0; b < buckets.length; b++) {
     const list = buckets[b];
     for (let j = 0; j < list.length; j++) {
@@ -248,7 +266,7 @@ function anyIn(it, slot, pred) {
  * @param {(o: Item) => boolean} pred
  */
 function countIn(it, slot, pred) {
-  const buckets = it.g[slot];
+  const buckets = /** @type {Item[][][]} */ (it.g)[slot];
   const seen = buckets.length > 1 ? new Set() : null;
   let n = 0;
   for (let b = 0; b < buckets.length; b++) {

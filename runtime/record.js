@@ -127,91 +127,103 @@ const MODIFIER_FORM = /^[A-Za-z0-9]{2}$/;
 const POS_FORM = /^[0-9]{2}$/;
 
 /**
- * Check a raw input record and normalise it. Never throws.
- * @param {unknown} raw
- * @returns {{ record: LineRecord | null, problems: RecordProblem[] }}
+ * @param {RecordProblem[]} problems
+ * @param {string} field
+ * @param {string} what
+ * @param {unknown} got
  */
-function checkRecord(raw) {
-  /** @type {RecordProblem[]} */
-  const problems = [];
+function addProblem(problems, field, what, got) {
+  problems.push({ field, message: `${field} ${what} (got ${shown(got)})` });
+}
+
+/**
+ * An optional field: absent, null and "" all read as undefined.
+ * @param {object} raw
+ * @param {string} name
+ */
+function optional(raw, name) {
+  const v = own(raw, name);
+  return v === null || v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * Check a raw input record and normalise it; what is wrong goes into `problems`
+ * (one entry per bad field). Never throws. No per-call closures: this runs once per line.
+ * @param {unknown} raw
+ * @param {RecordProblem[]} problems
+ * @returns {LineRecord | null}
+ */
+function checkRecord(raw, problems) {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { record: null, problems: [{ field: 'record', message: `the line is not a JSON object (got ${shown(raw)})` }] };
+    problems.push({ field: 'record', message: `the line is not a JSON object (got ${shown(raw)})` });
+    return null;
   }
-  /** @param {string} field @param {string} what @param {unknown} got */
-  const bad = (field, what, got) => problems.push({ field, message: `${field} ${what} (got ${shown(got)})` });
-  /** @param {string} name */
-  const opt = (name) => {
-    const v = own(raw, name);
-    return v === null || v === undefined || v === '' ? undefined : v;
-  };
+  const before = problems.length;
 
   const claimId = own(raw, 'claimId');
-  if (typeof claimId !== 'string' || claimId.length === 0) bad('claimId', 'is required and must be a non-empty string', claimId);
+  if (typeof claimId !== 'string' || claimId.length === 0) addProblem(problems, 'claimId', 'is required and must be a non-empty string', claimId);
   const lineNumber = own(raw, 'lineNumber');
-  if (typeof lineNumber !== 'number' || !Number.isInteger(lineNumber) || lineNumber < 1) bad('lineNumber', 'is required and must be a whole number of at least 1', lineNumber);
+  if (typeof lineNumber !== 'number' || !Number.isInteger(lineNumber) || lineNumber < 1) addProblem(problems, 'lineNumber', 'is required and must be a whole number of at least 1', lineNumber);
   const memberId = own(raw, 'memberId');
-  if (typeof memberId !== 'string' || memberId.length === 0) bad('memberId', 'is required and must be a non-empty string', memberId);
+  if (typeof memberId !== 'string' || memberId.length === 0) addProblem(problems, 'memberId', 'is required and must be a non-empty string', memberId);
 
   const serviceDateRaw = own(raw, 'serviceDate');
   const serviceDate = parseDay(serviceDateRaw);
-  if (serviceDate < 0) bad('serviceDate', 'is required and must be a real date written YYYY-MM-DD', serviceDateRaw);
-  const endRaw = opt('serviceDateEnd');
+  if (serviceDate < 0) addProblem(problems, 'serviceDate', 'is required and must be a real date written YYYY-MM-DD', serviceDateRaw);
+  const endRaw = optional(raw, 'serviceDateEnd');
   let serviceDateEnd = null;
   if (endRaw !== undefined) {
     serviceDateEnd = parseDay(endRaw);
-    if (serviceDateEnd < 0) bad('serviceDateEnd', 'must be a real date written YYYY-MM-DD', endRaw);
-    else if (serviceDate >= 0 && serviceDateEnd < serviceDate) bad('serviceDateEnd', `must not be before serviceDate ${shown(serviceDateRaw)}`, endRaw);
+    if (serviceDateEnd < 0) addProblem(problems, 'serviceDateEnd', 'must be a real date written YYYY-MM-DD', endRaw);
+    else if (serviceDate >= 0 && serviceDateEnd < serviceDate) addProblem(problems, 'serviceDateEnd', `must not be before serviceDate ${shown(serviceDateRaw)}`, endRaw);
   }
 
   const code = own(raw, 'procedureCode');
-  if (typeof code !== 'string' || !CODE_FORM.test(code)) bad('procedureCode', 'is required and must be 5 letters or digits', code);
+  if (typeof code !== 'string' || !CODE_FORM.test(code)) addProblem(problems, 'procedureCode', 'is required and must be 5 letters or digits', code);
 
-  const modsRaw = opt('modifiers');
+  const modsRaw = optional(raw, 'modifiers');
   /** @type {string[]} */
   let modifiers = [];
   if (modsRaw !== undefined) {
-    if (!Array.isArray(modsRaw) || modsRaw.length > 4) bad('modifiers', 'must be a list of at most 4 two-character modifiers', modsRaw);
-    else if (!modsRaw.every((m) => typeof m === 'string' && MODIFIER_FORM.test(m))) bad('modifiers', 'must hold two-character modifiers only', modsRaw);
+    if (!Array.isArray(modsRaw) || modsRaw.length > 4) addProblem(problems, 'modifiers', 'must be a list of at most 4 two-character modifiers', modsRaw);
+    else if (!modsRaw.every((m) => typeof m === 'string' && MODIFIER_FORM.test(m))) addProblem(problems, 'modifiers', 'must hold two-character modifiers only', modsRaw);
     else modifiers = modsRaw.map((m) => m.toUpperCase()).sort();
   }
 
   const units = own(raw, 'units');
-  if (typeof units !== 'number' || !Number.isFinite(units) || units <= 0) bad('units', 'is required and must be a number greater than 0', units);
-  const minutes = opt('minutes');
-  if (minutes !== undefined && (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0)) bad('minutes', 'must be a whole number of at least 0', minutes);
-  const amount = opt('amount');
-  if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)) bad('amount', 'must be a number of at least 0', amount);
-  const pos = opt('placeOfService');
-  if (pos !== undefined && (typeof pos !== 'string' || !POS_FORM.test(pos))) bad('placeOfService', 'must be two digits written as text, e.g. "02"', pos);
-  const staff = opt('staffCredential');
-  if (staff !== undefined && typeof staff !== 'string') bad('staffCredential', 'must be text', staff);
-  const taxonomy = opt('renderingTaxonomy');
-  if (taxonomy !== undefined && typeof taxonomy !== 'string') bad('renderingTaxonomy', 'must be text', taxonomy);
-  const planId = opt('planId');
-  if (planId !== undefined && typeof planId !== 'string') bad('planId', 'must be text', planId);
+  if (typeof units !== 'number' || !Number.isFinite(units) || units <= 0) addProblem(problems, 'units', 'is required and must be a number greater than 0', units);
+  const minutes = optional(raw, 'minutes');
+  if (minutes !== undefined && (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0)) addProblem(problems, 'minutes', 'must be a whole number of at least 0', minutes);
+  const amount = optional(raw, 'amount');
+  if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)) addProblem(problems, 'amount', 'must be a number of at least 0', amount);
+  const pos = optional(raw, 'placeOfService');
+  if (pos !== undefined && (typeof pos !== 'string' || !POS_FORM.test(pos))) addProblem(problems, 'placeOfService', 'must be two digits written as text, e.g. "02"', pos);
+  const staff = optional(raw, 'staffCredential');
+  if (staff !== undefined && typeof staff !== 'string') addProblem(problems, 'staffCredential', 'must be text', staff);
+  const taxonomy = optional(raw, 'renderingTaxonomy');
+  if (taxonomy !== undefined && typeof taxonomy !== 'string') addProblem(problems, 'renderingTaxonomy', 'must be text', taxonomy);
+  const planId = optional(raw, 'planId');
+  if (planId !== undefined && typeof planId !== 'string') addProblem(problems, 'planId', 'must be text', planId);
 
-  if (problems.length > 0) return { record: null, problems };
+  if (problems.length > before) return null;
   const procedureCode = /** @type {string} */ (code).toUpperCase();
   return {
-    record: {
-      claimId: /** @type {string} */ (claimId),
-      lineNumber: /** @type {number} */ (lineNumber),
-      memberId: /** @type {string} */ (memberId),
-      serviceDate,
-      serviceDateEnd,
-      procedureCode,
-      modifiers,
-      units: /** @type {number} */ (units),
-      minutes: minutes === undefined ? null : /** @type {number} */ (minutes),
-      amount: amount === undefined ? null : /** @type {number} */ (amount),
-      placeOfService: pos === undefined ? null : /** @type {string} */ (pos),
-      staffCredential: staff === undefined ? null : /** @type {string} */ (staff).trim().toUpperCase(),
-      renderingTaxonomy: taxonomy === undefined ? null : /** @type {string} */ (taxonomy),
-      planId: planId === undefined ? null : /** @type {string} */ (planId),
-      serviceDays: serviceDateEnd === null ? 1 : serviceDateEnd - serviceDate + 1,
-      key: modifiers.length === 0 ? procedureCode : `${procedureCode}:${modifiers.join(':')}`,
-    },
-    problems,
+    claimId: /** @type {string} */ (claimId),
+    lineNumber: /** @type {number} */ (lineNumber),
+    memberId: /** @type {string} */ (memberId),
+    serviceDate,
+    serviceDateEnd,
+    procedureCode,
+    modifiers,
+    units: /** @type {number} */ (units),
+    minutes: minutes === undefined ? null : /** @type {number} */ (minutes),
+    amount: amount === undefined ? null : /** @type {number} */ (amount),
+    placeOfService: pos === undefined ? null : /** @type {string} */ (pos),
+    staffCredential: staff === undefined ? null : /** @type {string} */ (staff).trim().toUpperCase(),
+    renderingTaxonomy: taxonomy === undefined ? null : /** @type {string} */ (taxonomy),
+    planId: planId === undefined ? null : /** @type {string} */ (planId),
+    serviceDays: serviceDateEnd === null ? 1 : serviceDateEnd - serviceDate + 1,
+    key: modifiers.length === 0 ? procedureCode : `${procedureCode}:${modifiers.join(':')}`,
   };
 }
 

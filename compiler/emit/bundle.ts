@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatDay, parseDay } from '../../runtime/record.js';
-import { usesAggregates } from '../evaluate.ts';
-import { LINE_FIELDS, type Rule, type RuleSet, type ServiceEntry, type Value } from '../model.ts';
+import { aggregatesOf, usesAggregates } from '../evaluate.ts';
+import { LINE_FIELDS, type IR, type Rule, type RuleSet, type ServiceEntry, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, trustedSource, type Code } from './codegen.ts';
 import { BUNDLE_DECLARATIONS } from './dts.ts';
 import { emitExpr, fold, type EmitContext } from './expr.ts';
@@ -127,19 +127,44 @@ class VersionEmitter implements EmitContext {
     }
   }
 
-  private cross(rules: Rule[]): Code {
-    if (rules.length === 0) return _`null`;
-    const body: Code[] = [];
-    const checks = rules.map((rule) => _`if (${emitExpr(fold(rule.when!.ir, new Map(), this.rs.bandings), this)}) f.push(${this.finding(rule)});`);
-    for (const g of this.slots) {
+  /**
+   * Cross-line rules of one variant: the rules whose condition, with this entry's fields as constants,
+   * can still hold. Null when none can, so most lines never look at their groups.
+   */
+  private crossCheck(e: ServiceEntry, delivery: string, rules: Rule[]): Code {
+    const consts = this.constsFor(e, delivery);
+    const stmts: Code[] = [];
+    for (const rule of rules) {
+      const cond = fold(rule.when!.ir, consts, this.rs.bandings);
+      if (cond.k === 'const' && !cond.v) continue;
+      const push = _`f.push(${this.finding(rule)});`;
+      stmts.push(cond.k === 'const' ? push : _`if (${emitExpr(cond, this)}) ${push}`);
+    }
+    return stmts.length ? this.shared('cross', _`it, r, e, d, f`, join(stmts, '\n')) : _`null`;
+  }
+
+  /** For each group slot: can a line of this variant ever be the `other` an aggregate looks for? */
+  private membership(e: ServiceEntry, delivery: string, aggregates: Extract<IR, { k: 'any' | 'count' }>[]): boolean[] {
+    const consts = this.constsFor(e, delivery);
+    return this.slots.map((group) => aggregates.some((a) => {
+      if (a.group !== group) return false;
+      const pred = fold(a.pred, new Map(), this.rs.bandings, consts);
+      return !(pred.k === 'const' && !pred.v);
+    }));
+  }
+
+  /** Build the groups the cross-line rules look in, then run each line's cross-line check. */
+  private crossDriver(): Code {
+    if (this.slots.length === 0) return _`null`;
+    const body: Code[] = this.slots.map((g, slot) => {
       const group = this.rs.groups.get(g)!;
       const keyOf = group.key.length === 1 && LINE_FIELDS[group.key[0]!]!.type === 'string'
         ? _`(r) => r.${name(group.key[0]!)}`
         : _`(r) => JSON.stringify([${join(group.key.map((k) => _`r.${name(k)}`), ', ')}])`;
-      body.push(_`groupInto(items, ${this.groupSlot(g)}, ${keyOf}, ${group.perDay});`);
-    }
-    body.push(_`for (let i = 0; i < items.length; i++) {\n  const it = items[i], r = it.r, e = it.e, d = it.d, f = it.f;\n${indent(join(checks, '\n'))}\n}`);
-    const ref = this.id('cross', 0);
+      return _`groupInto(items, ${slot}, ${keyOf}, ${group.perDay});`;
+    });
+    body.push(_`for (let i = 0; i < items.length; i++) {\n  const it = items[i];\n  if (it.x.cross !== null) it.x.cross(it, it.r, it.e, it.d, it.f);\n}`);
+    const ref = this.id('crossAll', 0);
     this.decls.push(_`function ${ref}(items) {\n${indent(join(body, '\n'))}\n}`);
     return ref;
   }
@@ -149,6 +174,8 @@ class VersionEmitter implements EmitContext {
     const rule = (check: string) => rs.rules.find((r) => r.check === check)!;
     const lineRules = rs.rules.filter((r) => r.when && !usesAggregates(r.when.ir));
     const crossRules = rs.rules.filter((r) => r.when && usesAggregates(r.when.ir));
+    const aggregates = crossRules.flatMap((r) => aggregatesOf(r.when!.ir));
+    for (const a of aggregates) this.groupSlot(a.group);
     this.bandings();
 
     const lookup = new Map<string, { from: number; code: Code }[]>();
@@ -168,11 +195,11 @@ class VersionEmitter implements EmitContext {
           amountRequired: e.amountRequired, description: e.description,
           effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
         };
-        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.lineCheck(e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, view: Object.freeze(${literal(view)}) }`;
+        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.lineCheck(e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, cross: ${this.crossCheck(e, delivery, crossRules)}, member: ${literal(this.membership(e, delivery, aggregates))}, view: Object.freeze(${literal(view)}) }`;
         lookup.set(key, [...(lookup.get(key) ?? []), { from: e.effective ?? -Infinity, code: variant }]);
       }
     }
-    const cross = this.cross(crossRules);
+    const cross = this.crossDriver();
     const invalid = rule('record');
     const undef = rule('combination');
     const notEff = rule('effective');

@@ -7,14 +7,22 @@ import { evaluate } from '../evaluate.ts';
 import { ENTRY_FIELDS, LINE_FIELDS, type Banding, type IR, type Value } from '../model.ts';
 import { _, literal, name, type Code } from './codegen.ts';
 
-/** Replace fields known in `consts` by their values and fold every constant sub-expression. */
-export function fold(ir: IR, consts: ReadonlyMap<string, Value>, bandings: ReadonlyMap<string, Banding>): IR {
-  const f = (x: IR) => fold(x, consts, bandings);
+const NONE: ReadonlyMap<string, Value> = new Map();
+
+/**
+ * Replace fields known in `consts` (of the line judged) and `otherConsts` (of
+ * the other line in an aggregate) by their values, and fold every constant sub-expression.
+ */
+export function fold(ir: IR, consts: ReadonlyMap<string, Value>, bandings: ReadonlyMap<string, Banding>, otherConsts: ReadonlyMap<string, Value> = NONE): IR {
+  const f = (x: IR) => fold(x, consts, bandings, otherConsts);
   const isConst = (x: IR): x is { k: 'const'; v: Value } => x.k === 'const';
   const value = (x: IR): IR => ({ k: 'const', v: evaluate(x, { bandings, field: () => null }) });
   switch (ir.k) {
     case 'const': return ir;
-    case 'field': return ir.of === 'this' && consts.has(ir.name) ? { k: 'const', v: consts.get(ir.name)! } : ir;
+    case 'field': {
+      const known = ir.of === 'this' ? consts : otherConsts;
+      return known.has(ir.name) ? { k: 'const', v: known.get(ir.name)! } : ir;
+    }
     case 'and': case 'or': {
       const a = f(ir.a);
       const stop = ir.k === 'or';
