@@ -4,7 +4,7 @@
  * 1 some line was rejected or invalid (check/test: an example did not);
  * 2 could not run. Never ends with a stack trace.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync, writeFileSync, WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ const USAGE = `usage:
 
 class UsageError extends Error {}
 
-type Out = { write(s: string): void };
+type Out = { write(s: string): boolean | void };
 
 export async function main(argv: string[], out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
@@ -161,17 +161,26 @@ async function validateCommand(rest: string[], out: Out, err: Out): Promise<numb
   }
   const results = validator.validate(records);
 
-  const chunks: string[] = [];
-  for (const r of results) chunks.push(JSON.stringify(r));
-  const text = chunks.length ? `${chunks.join('\n')}\n` : '';
   if (typeof values.out === 'string') {
     mkdirSync(dirname(resolve(values.out)), { recursive: true });
-    writeFileSync(values.out, text);
+    await writeResults(results, createWriteStream(values.out));
   } else {
-    out.write(text);
+    await writeResults(results, out);
   }
   err.write(summary(results, typeof values.out === 'string' ? values.out : null));
   return results.some((r) => r.status === 'rejected' || r.status === 'invalid') ? 1 : 0;
+}
+
+/** Write results as JSON Lines in blocks; a file stream is waited on when full and closed at the end. */
+async function writeResults(results: readonly LineResult[], dest: Out | WriteStream): Promise<void> {
+  const BLOCK = 1000;
+  const stream = dest instanceof WriteStream ? dest : null;
+  for (let i = 0; i < results.length; i += BLOCK) {
+    let text = '';
+    for (const r of results.slice(i, i + BLOCK)) text += `${JSON.stringify(r)}\n`;
+    if (dest.write(text) === false && stream) await new Promise<void>((done) => stream.once('drain', () => done()));
+  }
+  if (stream) await new Promise<void>((done, fail) => { stream.once('error', fail); stream.end(() => done()); });
 }
 
 function makeProgress(err: Out, size: number): (n: number) => void {
