@@ -30,7 +30,7 @@ import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
  * @property {string} d delivery
  * @property {number} from first day in force
  * @property {number} until first day no longer in force
- * @property {(r: LineRecord, e: Entry, d: string, f: Finding[]) => void} check line rules, specialised for this variant
+ * @property {((r: LineRecord, e: Entry, d: string, f: Finding[]) => void) | null} check line rules that can apply to this variant
  * @property {(r: LineRecord) => number} billable
  * @property {((it: Item, r: LineRecord, e: Entry, d: string, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
  * @property {boolean[]} member per group slot: can a line of this variant be the other line an aggregate looks for?
@@ -105,7 +105,7 @@ function judgeLine(versions, raw, index) {
   res.outreach = e.outreach;
   res.billableUnits = x.billable(r);
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(v.notEffective(r, e, x.d));
-  x.check(r, e, x.d, res.findings);
+  if (x.check !== null) x.check(r, e, x.d, res.findings);
   return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
 }
 

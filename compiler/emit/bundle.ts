@@ -98,16 +98,22 @@ class VersionEmitter implements EmitContext {
     ]);
   }
 
-  private lineCheck(e: ServiceEntry, delivery: string, lineRules: Rule[]): Code {
+  /**
+   * The rules of one kind for one variant (an entry with or without a delivery modifier): each rule's
+   * condition with the entry's fields as constants, dropping rules that can never hold. `null` when
+   * none can — most lines then skip the kind altogether (for cross-line rules: never look at groups).
+   */
+  private specialised(kind: 'check' | 'cross', e: ServiceEntry, delivery: string, rules: Rule[]): Code {
     const consts = this.constsFor(e, delivery);
     const stmts: Code[] = [];
-    for (const rule of lineRules) {
+    for (const rule of rules) {
       const cond = fold(rule.when!.ir, consts, this.rs.bandings);
       if (cond.k === 'const' && !cond.v) continue;
       const push = _`f.push(${this.finding(rule)});`;
       stmts.push(cond.k === 'const' ? push : _`if (${emitExpr(cond, this)}) ${push}`);
     }
-    return this.shared('check', _`r, e, d, f`, stmts.length ? join(stmts, '\n') : _`// no line rule applies`);
+    if (stmts.length === 0) return _`null`;
+    return this.shared(kind, kind === 'check' ? _`r, e, d, f` : _`it, r, e, d, f`, join(stmts, '\n'));
   }
 
   private billable(e: ServiceEntry, delivery: string): Code {
@@ -125,22 +131,6 @@ class VersionEmitter implements EmitContext {
       lines.push(b.every === null ? _`return null;` : _`return ${last.units + 1} + Math.floor((m - ${last.to + 1}) / ${b.every});`);
       this.decls.push(_`${comment(`banding ${b.name}`)}\nfunction ${this.bandingFunction(b.name)}(m) {\n${indent(join(lines, '\n'))}\n}`);
     }
-  }
-
-  /**
-   * Cross-line rules of one variant: the rules whose condition, with this entry's fields as constants,
-   * can still hold. Null when none can, so most lines never look at their groups.
-   */
-  private crossCheck(e: ServiceEntry, delivery: string, rules: Rule[]): Code {
-    const consts = this.constsFor(e, delivery);
-    const stmts: Code[] = [];
-    for (const rule of rules) {
-      const cond = fold(rule.when!.ir, consts, this.rs.bandings);
-      if (cond.k === 'const' && !cond.v) continue;
-      const push = _`f.push(${this.finding(rule)});`;
-      stmts.push(cond.k === 'const' ? push : _`if (${emitExpr(cond, this)}) ${push}`);
-    }
-    return stmts.length ? this.shared('cross', _`it, r, e, d, f`, join(stmts, '\n')) : _`null`;
   }
 
   /** For each group slot: can a line of this variant ever be the `other` an aggregate looks for? */
@@ -195,7 +185,7 @@ class VersionEmitter implements EmitContext {
           amountRequired: e.amountRequired, description: e.description,
           effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
         };
-        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.lineCheck(e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, cross: ${this.crossCheck(e, delivery, crossRules)}, member: ${literal(this.membership(e, delivery, aggregates))}, view: Object.freeze(${literal(view)}) }`;
+        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.specialised('check', e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, cross: ${this.specialised('cross', e, delivery, crossRules)}, member: ${literal(this.membership(e, delivery, aggregates))}, view: Object.freeze(${literal(view)}) }`;
         lookup.set(key, [...(lookup.get(key) ?? []), { from: e.effective ?? -Infinity, code: variant }]);
       }
     }
