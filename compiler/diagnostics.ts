@@ -106,14 +106,17 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidate to `word` (case-insensitive), if one is close enough to be a likely misspelling. */
+/**
+ * The closest candidate to `word` (case-insensitive), if one is close enough to be a likely misspelling.
+ * On a tie the earlier candidate wins: callers list the likelier ones first.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d = editDistance(w, c.toLowerCase());
-    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
+    if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }

@@ -7,6 +7,10 @@ const CODE_FORM = /^[A-Z][0-9]{4}$|^[0-9]{4}[A-Z0-9]$/;
 
 export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'delivery'> & { unitBases: ReadonlyMap<string, unknown> }): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // Suggest the modifiers the catalogue uses most first: a typo of U6 is likelier than of U4.
+  const uses = new Map<string, number>();
+  for (const e of rs.entries) for (const m of e.modifiers) uses.set(m, (uses.get(m) ?? 0) + 1);
+  const byUse = [...rs.modifiers.keys()].sort((a, b) => (uses.get(b) ?? 0) - (uses.get(a) ?? 0));
   for (const e of rs.entries) {
     const at = (...path: (string | number)[]) => ({ ...e.place, path: [...e.place.path, ...path] });
     if (!CODE_FORM.test(e.code)) {
@@ -17,7 +21,7 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
     e.modifiers.forEach((m, i) => {
       if (!rs.modifiers.has(m)) {
         const fallback = m.toUpperCase() !== m && rs.modifiers.has(m.toUpperCase()) ? `write it upper-case: ${m.toUpperCase()}` : 'declare it under modifiers, or fix the spelling';
-        out.push(diagnosticAt(at('modifiers', i), 'unknown-modifier', `modifier ${m} is not declared in this guidance`, didYouMean(m, rs.modifiers.keys(), fallback)));
+        out.push(diagnosticAt(at('modifiers', i), 'unknown-modifier', `modifier ${m} is not declared in this guidance`, didYouMean(m, byUse, fallback)));
       } else if (rs.delivery.modifiers.has(m)) {
         out.push(diagnosticAt(at('modifiers', i), 'bad-value', `${m} is a delivery modifier, not a defining one`, `remove ${m}: it may be added to any entry that allows delivery modifiers`));
       } else if (seen.has(m)) {
