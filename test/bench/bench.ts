@@ -6,6 +6,7 @@
 import { compileBundle, loadRules } from '../../compiler/compile.ts';
 import { loadBundle } from '../../compiler/examples.ts';
 import { interpret } from '../../compiler/interpret.ts';
+import { validateByHand } from './handwritten.ts';
 
 const RULES = 'rules/dhcs-ecm-cs';
 const N = Number(process.env.BENCH_LINES ?? 200_000);
@@ -47,7 +48,7 @@ function generate(n: number, combos: [string, string[]][]): unknown[] {
   return lines;
 }
 
-function time(label: string, f: () => unknown, repeat: number): number {
+function time(label: string, f: () => unknown, repeat: number, count = N): number {
   f(); // warm-up
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
@@ -57,7 +58,7 @@ function time(label: string, f: () => unknown, repeat: number): number {
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)]!;
-  console.log(`${label.padEnd(28)} median ${median.toFixed(1).padStart(8)} ms  (${Math.round((N / median) * 1000).toLocaleString('en-US')} lines/s)`);
+  console.log(`${label.padEnd(28)} median ${median.toFixed(1).padStart(8)} ms  (${Math.round((count / median) * 1000).toLocaleString('en-US')} lines/s)`);
   return median;
 }
 
@@ -71,11 +72,21 @@ const mod = (await loadBundle(bundle.js)) as unknown as { validate(lines: unknow
 const rs = loaded.versions[0]!;
 const lines = generate(N, rs.entries.map((e) => [e.code, e.modifiers]));
 console.log(`codeguide bench: ${N.toLocaleString('en-US')} generated lines, ${rs.entries.length} catalogue entries, bundle ${bundle.js.length.toLocaleString('en-US')} bytes`);
+// The hand-written baseline must agree with the bundle, or the comparison means nothing.
+const byHand = validateByHand(lines);
+const byBundle = mod.validate(lines) as { status: string; findings: { category: string }[] }[];
+const disagreements = byBundle.filter((r, i) => r.status !== byHand[i]!.status || r.findings.map((f) => f.category).sort().join() !== [...byHand[i]!.categories].sort().join());
+if (disagreements.length > 0) {
+  console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g. ${JSON.stringify(disagreements[0])}`);
+  process.exit(1);
+}
 const heap0 = process.memoryUsage().heapUsed;
 const tBundle = time('compiled bundle validate()', () => mod.validate(lines), 7);
+const tHand = time('hand-written validator', () => validateByHand(lines), 7);
 const heap1 = process.memoryUsage().heapUsed;
 const sample = lines.slice(0, Math.min(N, 5_000));
-const tInterp = time(`interpreter (${sample.length.toLocaleString('en-US')} lines)`, () => interpret(loaded.versions, sample), 3) * (N / sample.length);
+const tInterp = time(`interpreter (${sample.length.toLocaleString('en-US')} lines)`, () => interpret(loaded.versions, sample), 3, sample.length) * (N / sample.length);
 console.log(`interpreter, scaled to ${N.toLocaleString('en-US')} lines: ${tInterp.toFixed(0)} ms`);
+console.log(`ratio: bundle / hand-written = ${(tBundle / tHand).toFixed(2)} (target ≤ 1.25)`);
 console.log(`ratio: the bundle is ${(tInterp / tBundle).toFixed(1)}x faster than the reference interpreter`);
 console.log(`heap after bundle runs: ${((heap1 - heap0) / 1e6).toFixed(0)} MB more than before`);

@@ -1,0 +1,101 @@
+/**
+ * A hand-written validator for the DHCS v1.2 rules, as an engineer would write
+ * it without Codeguide: the speed baseline of `npm run bench`. It shares only
+ * record checking with the bundle, and reports statuses and finding categories
+ * (not messages), which the bench compares with the bundle's on every line.
+ */
+import { checkRecord, parseDay, type LineRecord, type RecordProblem } from '../../runtime/record.js';
+
+const D2022 = parseDay('2022-01-01');
+const D2024 = parseDay('2024-01-01');
+type Unit = 'q15' | 'diem' | 'month' | 'service' | 'none';
+interface Entry { unit: Unit; amount: boolean; from: number; gq: boolean; staff: 'clinical' | 'non-clinical' | null }
+
+const ENTRIES = new Map<string, Entry>();
+function add(combo: string, unit: Unit, opts: Partial<Entry> = {}): void {
+  ENTRIES.set(combo, { unit, amount: false, from: D2022, gq: true, staff: null, ...opts });
+}
+add('G9008:U1', 'none', { staff: 'clinical' }); add('G9008:U8', 'none', { staff: 'clinical' });
+add('G9012:U2', 'none', { staff: 'non-clinical' }); add('G9012:U8', 'none', { staff: 'non-clinical' });
+add('G9007', 'none', { from: D2024, gq: false, staff: 'clinical' });
+for (const c of ['H0043:U6', 'H2016:U6', 'T2050:U6', 'T2051:U6', 'H0043:U3', 'T2033:U6', 'H0045:U6', 'S5151:U6', 'S9125:U6', 'T2012:U6', 'T2014:U6', 'T2018:U6', 'T2020:U6', 'H2038:U6', 'H2024:U6', 'H2026:U6', 'S9977:U6']) add(c, 'diem');
+add('H2022:U5', 'diem', { amount: true });
+add('H0044:U2', 'month', { amount: true }); add('H0044:U3', 'month');
+for (const c of ['T2040:U6', 'T2041:U6', 'H2014:U6', 'S5130:U6', 'T1019:U6']) add(c, 'q15');
+add('T1016:U8', 'q15', { from: D2024 });
+add('T2038:U4', 'service', { amount: true }); add('T2038:U5', 'service', { amount: true });
+add('S5165:U6', 'service', { amount: true }); add('S5165:U5', 'service');
+for (const c of ['S5170:U6', 'S9470:U6', 'H0014:U6']) add(c, 'none');
+const CODES = new Set([...ENTRIES.keys()].map((k) => k.split(':')[0]!));
+const CLINICAL = new Set(['LPN', 'LVN', 'LCSW', 'RN', 'PA', 'NP', 'CNS', 'LMFT']);
+const NON_CLINICAL = new Set(['MA', 'CHW', 'PROMOTORA', 'PROMOTORA DE SALUD', 'PROMOTORAS DE SALUD', 'DOULA']);
+const PAIRS: [string, string][] = [['T2040:U6', 'T2050:U6'], ['T2041:U6', 'T2051:U6'], ['H2014:U6', 'H2038:U6']];
+const EXCLUSIVE = new Map<string, string>(PAIRS.flatMap(([a, b]) => [[a, b], [b, a]]));
+const ECM_START = new Set(['G9008:U1', 'G9012:U2']);
+const HOUSING_START = new Set(['H0043:U6', 'H2016:U6', 'H0044:U2', 'T2040:U6', 'T2050:U6', 'T2041:U6', 'T2051:U6']);
+
+export interface Outcome { status: string; categories: string[] }
+
+export function validateByHand(lines: readonly unknown[]): Outcome[] {
+  const out: Outcome[] = [];
+  const classified: { i: number; r: LineRecord; combo: string }[] = [];
+  const problems: RecordProblem[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    problems.length = 0;
+    const r = checkRecord(lines[i], problems);
+    if (r === null) { out.push({ status: 'invalid', categories: problems.map(() => 'invalid-record') }); continue; }
+    if (!CODES.has(r.procedureCode)) { out.push({ status: 'out-of-scope', categories: [] }); continue; }
+    const mods = r.modifiers;
+    const gq = mods.includes('GQ');
+    const defining = gq ? mods.filter((m) => m !== 'GQ') : mods;
+    const combo = defining.length ? `${r.procedureCode}:${defining.join(':')}` : r.procedureCode;
+    const e = ENTRIES.get(combo);
+    if (e === undefined || (gq && !e.gq) || (gq && mods.indexOf('GQ') !== mods.lastIndexOf('GQ'))) {
+      out.push({ status: 'rejected', categories: ['undefined-combination'] });
+      continue;
+    }
+    const c: string[] = [];
+    if (r.serviceDate < e.from) c.push('not-effective');
+    if (!gq && (r.placeOfService === '02' || r.placeOfService === '10') && combo !== 'G9007') c.push('telehealth-modifier');
+    if (e.unit === 'q15') {
+      const banded = r.minutes === null ? null : r.minutes < 8 ? 0 : Math.floor((r.minutes + 7) / 15);
+      if (banded === 0) c.push('not-reportable');
+      if (!Number.isInteger(r.units) || (banded !== null && banded > 0 && r.units !== banded)) c.push('units-mismatch');
+    } else if (e.unit === 'diem' && (!Number.isInteger(r.units) || r.units > r.serviceDays)) c.push('units-mismatch');
+    if (e.amount && !(r.amount !== null && r.amount > 0)) c.push('amount-required');
+    if (r.staffCredential !== null) {
+      if (r.procedureCode === 'G9008' && NON_CLINICAL.has(r.staffCredential)) c.push('staff-mismatch');
+      if (r.procedureCode === 'G9012' && CLINICAL.has(r.staffCredential)) c.push('staff-mismatch');
+    }
+    out.push({ status: 'accepted', categories: c });
+    classified.push({ i, r, combo });
+  }
+  // Cross-line: combinations per member and day; earliest initiating dates per member.
+  const byDay = new Map<string, Set<string>>();
+  const firstEcm = new Map<string, number>();
+  const firstHousing = new Map<string, number>();
+  for (const { r, combo } of classified) {
+    if (EXCLUSIVE.has(combo)) {
+      for (let d = r.serviceDate; d <= (r.serviceDateEnd ?? r.serviceDate); d++) {
+        const key = `${r.memberId}|${d}`;
+        let set = byDay.get(key);
+        if (!set) byDay.set(key, (set = new Set()));
+        set.add(combo);
+      }
+    }
+    const first = ECM_START.has(combo) ? firstEcm : HOUSING_START.has(combo) ? firstHousing : null;
+    if (first && !(first.get(r.memberId)! <= r.serviceDate)) first.set(r.memberId, r.serviceDate);
+  }
+  for (const { i, r, combo } of classified) {
+    const partner = EXCLUSIVE.get(combo);
+    if (partner !== undefined) {
+      for (let d = r.serviceDate; d <= (r.serviceDateEnd ?? r.serviceDate); d++) {
+        if (byDay.get(`${r.memberId}|${d}`)!.has(partner)) { out[i]!.categories.push('exclusive-same-day'); break; }
+      }
+    }
+    const first = combo === 'G9008:U8' || combo === 'G9012:U8' ? firstEcm : combo === 'T1016:U8' ? firstHousing : null;
+    if (first && first.get(r.memberId)! < r.serviceDate) out[i]!.categories.push('outreach-after-initiation');
+  }
+  for (const o of out) if (o.status === 'accepted' && o.categories.some((c) => c !== 'outreach-after-initiation')) o.status = 'rejected';
+  return out;
+}
