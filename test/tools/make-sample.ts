@@ -1,8 +1,8 @@
 /**
  * Writes rules/dhcs-ecm-cs/sample/encounters.jsonl: a deterministic sample of
- * ECM and Community Supports encounter lines (PRODUCT §6) for ~40 members over
+ * ECM and Community Supports encounter lines (the input record format) for ~40 members over
  * April–June 2024. Mostly valid lines across every service of the DHCS v1.2
- * guidance, plus a sprinkling of every status and finding category of PRODUCT §7
+ * guidance, plus a sprinkling of every status and finding category of the DHCS rule set
  * (except plan-choice), and two lines that are not JSON at all.
  *
  *   npx tsx test/tools/make-sample.ts
@@ -10,7 +10,7 @@
  * Seeded PRNG only (no Math.random, no clock): the same script writes the same file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 type Line = Record<string, unknown>;
@@ -70,6 +70,8 @@ const dates = (start: string, stepLo: number, stepHi: number): string[] => {
 };
 
 // ---- realistic timelines ----------------------------------------------------
+const DAY_HABILITATION = ['T2012', 'T2014', 'T2018', 'T2020', 'H2024', 'H2026'];
+const rotate = { dayHab: 0, skills: 0, homeMods: 0 }; // round-robin, so that every code appears
 members.forEach((m, i) => {
   // ECM for members 0..23: outreach attempts, then care management every 2-4 weeks.
   if (i < 24) {
@@ -104,10 +106,9 @@ members.forEach((m, i) => {
       case 3: perDiem(m, start, 'T2033', ['U6'], int(5, 21)); break;
       case 4: for (const d of dates(start, 10, 25)) perDiem(m, d, pick(['H0045', 'S5151', 'S9125']), ['U6'], int(1, 3)); break;
       case 5: {
-        const per15 = chance(0.5);
-        let k = i; // rotate through the per diem programs so that each appears
+        const per15 = (rotate.skills++ % 2) === 0; // the MCP picks H2014 or H2038 — never both
         for (const d of dates(start, 7, 14)) {
-          if (chance(0.5)) emit(m, d, ['T2012', 'T2014', 'T2018', 'T2020', 'H2024', 'H2026'][k++ % 6]!, maybeGQ(['U6'], 0.1));
+          if (chance(0.5)) emit(m, d, DAY_HABILITATION[rotate.dayHab++ % 6]!, maybeGQ(['U6'], 0.1));
           else if (per15) timed(m, d, 'H2014', maybeGQ(['U6'], 0.1), 30, 120);
           else emit(m, d, 'H2038', ['U6']);
         }
@@ -118,21 +119,26 @@ members.forEach((m, i) => {
         break;
       case 7: emit(m, start, 'T2038', ['U5'], { amount: pick([900, 1450.25, 4000]) }); break;
       case 8: for (const d of dates(start, 7, 14)) timed(m, d, pick(['S5130', 'T1019']), maybeGQ(['U6'], 0.1), 30, 180); break;
-      case 9: emit(m, start, 'S5165', ['U6'], { amount: pick([3200, 6800, 12000]) }); if (chance(0.5)) emit(m, add(start, 20), 'S5165', ['U5']); break;
-      case 10: for (const d of dates(start, 14, 14)) {
-        emit(m, d, 'S5170', ['U6'], { units: pick([7, 14, 21]) });
-        if (chance(0.3)) emit(m, d, 'S9470', maybeGQ(['U6'], 0.6));
-      }
+      case 9: if (rotate.homeMods++ % 2 === 0) emit(m, start, 'S5165', ['U6'], { amount: pick([3200, 6800, 12000]) }); // home modifications
+        else emit(m, start, 'S5165', ['U5'], chance(0.5) ? { amount: pick([450, 780]) } : {}); // asthma remediation
+        break;
+      case 10: { // meals delivered every two weeks, some counseling, sometimes a week of per diem meals
+        for (const d of dates(start, 14, 14)) {
+          emit(m, d, 'S5170', ['U6'], { units: pick([7, 14, 21]) });
+          if (chance(0.3)) emit(m, d, 'S9470', maybeGQ(['U6'], 0.6));
+        }
         if (chance(0.5)) perDiem(m, add(start, 2), 'S9977', ['U6'], 7);
         break;
+      }
       default: emit(m, start, 'H0014', ['U6']); break;
     }
   }
 });
 
 // ---- a sprinkling of every status and finding category ---------------------
-// Members 24..39 have no ECM, members i % 12 in 3..11 have no housing outreach: the
-// deliberate lines below are placed where they trigger only what their comment says.
+// Members 24..39 have no ECM; only members with i % 12 in {0, 1} have housing services;
+// members 30..39 have a single program. The deliberate lines below are placed (member,
+// date) so that each triggers only what its comment says.
 const ecmA = members[0]!, ecmB = members[5]!, house = members[12]!, house2 = members[13]!, quiet = members[30]!, quiet2 = members[31]!;
 const firstOf = (m: string, codes: string[]) => lines.filter((l) => l.memberId === m && codes.includes(l.procedureCode as string)).map((l) => l.serviceDate as string).sort()[0]!;
 const ecmStart = (m: string) => firstOf(m, ['G9008', 'G9012']);
@@ -218,4 +224,4 @@ text.splice(Math.floor((2 * text.length) / 3), 0, 'not json');
 const out = resolve(dirname(fileURLToPath(import.meta.url)), '../../rules/dhcs-ecm-cs/sample/encounters.jsonl');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${text.join('\n')}\n`);
-process.stderr.write(`wrote ${out}: ${text.length} lines (${lines.length} valid encounter lines, ${problems.length} deliberate problems, 2 not JSON)\n`);
+process.stderr.write(`wrote ${relative(process.cwd(), out)}: ${text.length} lines (${lines.length} valid encounter lines, ${problems.length} deliberate problems, 2 not JSON)\n`);
