@@ -41,17 +41,25 @@ export function splitCsvRow(row: string): string[] {
   return cells;
 }
 
-/** A CSV row as an input record: header names as fields, numbers where the format has numbers, modifiers split on space, | or ;. */
+/** A CSV row as an input record: header names as fields, numbers where the format has numbers, modifiers split on spaces, commas, | or ; (or written as a JSON list). */
 export function csvRecord(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
   const record: Record<string, unknown> = Object.create(null);
   header.forEach((h, i) => {
     const v = (cells[i] ?? '').trim();
     if (v === '') return;
-    if (h === 'modifiers') record[h] = v.split(/[\s|;]+/).filter(Boolean);
+    if (h === 'modifiers') record[h] = v.startsWith('[') ? parseJsonOr(v) : v.split(/[\s|;,]+/).filter(Boolean);
     else if (NUMERIC_FIELDS.has(h) && /^-?\d+(\.\d+)?$/.test(v)) record[h] = Number(v);
     else record[h] = v;
   });
   return record;
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text; // judged invalid: modifiers must be a list
+  }
 }
 
 /** The records of an input, in order. A JSON Lines line that is not JSON is yielded as its text. */
