@@ -34,9 +34,11 @@ import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
  * @property {(r: LineRecord) => number} billable
  * @property {((it: Item, r: LineRecord, e: Entry, d: string, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
  * @property {boolean[]} member per group slot: can a line of this variant be the other line an aggregate looks for?
+ * @property {boolean} found is it so for any group?
  * @property {object} view what classify() returns
  * @typedef {Object} Version
  * @property {string} version
+ * @property {number} index position in the bundle's list of versions
  * @property {number} appliesFrom
  * @property {Set<string>} universe
  * @property {Map<string, Variant[]>} lookup variants per key, by first day in force
@@ -106,6 +108,8 @@ function judgeLine(versions, raw, index) {
   res.billableUnits = x.billable(r);
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(v.notEffective(r, e, x.d));
   if (x.check !== null) x.check(r, e, x.d, res.findings);
+  // Only lines that cross-line rules judge or look for need to be kept for them.
+  if (x.cross === null && !x.found) return res;
   return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
 }
 
@@ -141,7 +145,7 @@ function validateLines(versions, lines) {
     const j = judgeLine(versions, list[i], i);
     if ('res' in j) {
       out[i] = j.res;
-      byVersion[versions.indexOf(j.v)].push(j);
+      byVersion[j.v.index].push(j);
     } else {
       out[i] = j;
     }

@@ -127,6 +127,22 @@ const MODIFIER_FORM = /^[A-Za-z0-9]{2}$/;
 const POS_FORM = /^[0-9]{2}$/;
 
 /**
+ * Upper-cased and sorted, or null when an item is not a two-character modifier.
+ * @param {unknown[]} list
+ * @returns {string[] | null}
+ */
+function normaliseModifiers(list) {
+  /** @type {string[]} */
+  const out = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i];
+    if (typeof m !== 'string' || !MODIFIER_FORM.test(m)) return null;
+    out[i] = m.toUpperCase();
+  }
+  return out.length > 1 ? out.sort() : out;
+}
+
+/**
  * @param {RecordProblem[]} problems
  * @param {string} field
  * @param {string} what
@@ -182,12 +198,14 @@ function checkRecord(raw, problems) {
   if (typeof code !== 'string' || !CODE_FORM.test(code)) addProblem(problems, 'procedureCode', 'is required and must be 5 letters or digits', code);
 
   const modsRaw = optional(raw, 'modifiers');
-  /** @type {string[]} */
+  /** @type {string[] | null} */
   let modifiers = [];
   if (modsRaw !== undefined) {
     if (!Array.isArray(modsRaw) || modsRaw.length > 4) addProblem(problems, 'modifiers', 'must be a list of at most 4 two-character modifiers', modsRaw);
-    else if (!modsRaw.every((m) => typeof m === 'string' && MODIFIER_FORM.test(m))) addProblem(problems, 'modifiers', 'must hold two-character modifiers only', modsRaw);
-    else modifiers = modsRaw.map((m) => m.toUpperCase()).sort();
+    else {
+      modifiers = normaliseModifiers(modsRaw);
+      if (modifiers === null) addProblem(problems, 'modifiers', 'must hold two-character modifiers only', modsRaw);
+    }
   }
 
   const units = own(raw, 'units');
@@ -205,7 +223,7 @@ function checkRecord(raw, problems) {
   const planId = optional(raw, 'planId');
   if (planId !== undefined && typeof planId !== 'string') addProblem(problems, 'planId', 'must be text', planId);
 
-  if (problems.length > before) return null;
+  if (problems.length > before || modifiers === null) return null;
   const procedureCode = /** @type {string} */ (code).toUpperCase();
   return {
     claimId: /** @type {string} */ (claimId),
@@ -223,7 +241,7 @@ function checkRecord(raw, problems) {
     renderingTaxonomy: taxonomy === undefined ? null : /** @type {string} */ (taxonomy),
     planId: planId === undefined ? null : /** @type {string} */ (planId),
     serviceDays: serviceDateEnd === null ? 1 : serviceDateEnd - serviceDate + 1,
-    key: modifiers.length === 0 ? procedureCode : `${procedureCode}:${modifiers.join(':')}`,
+    key: /** @type {string[]} */ (modifiers).length === 0 ? procedureCode : `${procedureCode}:${/** @type {string[]} */ (modifiers).join(':')}`,
   };
 }
 

@@ -185,7 +185,8 @@ class VersionEmitter implements EmitContext {
           amountRequired: e.amountRequired, description: e.description,
           effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
         };
-        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.specialised('check', e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, cross: ${this.specialised('cross', e, delivery, crossRules)}, member: ${literal(this.membership(e, delivery, aggregates))}, view: Object.freeze(${literal(view)}) }`;
+        const member = this.membership(e, delivery, aggregates);
+        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.specialised('check', e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, cross: ${this.specialised('cross', e, delivery, crossRules)}, member: ${literal(member)}, found: ${member.some(Boolean)}, view: Object.freeze(${literal(view)}) }`;
         lookup.set(key, [...(lookup.get(key) ?? []), { from: e.effective ?? -Infinity, code: variant }]);
       }
     }
@@ -200,6 +201,7 @@ class VersionEmitter implements EmitContext {
     const ref = name(`V${this.vi}`);
     const versionObject = _`const ${ref} = {
   version: ${rs.guidance.version},
+  index: ${this.vi},
   appliesFrom: ${parseDay(rs.guidance.appliesFrom)},
   universe: new Set(${literal([...new Set(rs.entries.map((e) => e.code))].sort())}),
   lookup: new Map([

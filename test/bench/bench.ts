@@ -48,18 +48,27 @@ function generate(n: number, combos: [string, string[]][]): unknown[] {
   return lines;
 }
 
-function time(label: string, f: () => unknown, repeat: number, count = N): number {
-  f(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const t0 = process.hrtime.bigint();
-    f();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function ms(f: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  f();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/** Time several contenders in alternation (so drift on a shared machine hits all alike); medians in ms. */
+function race(contenders: Record<string, () => unknown>, rounds: number): Record<string, number> {
+  const times: Record<string, number[]> = {};
+  for (const [name, f] of Object.entries(contenders)) { f(); times[name] = []; }
+  for (let i = 0; i < rounds; i++) for (const [name, f] of Object.entries(contenders)) times[name]!.push(ms(f));
+  return Object.fromEntries(Object.entries(times).map(([name, t]) => [name, median(t)]));
+}
+
+function report(label: string, median: number, count: number): void {
   console.log(`${label.padEnd(28)} median ${median.toFixed(1).padStart(8)} ms  (${Math.round((count / median) * 1000).toLocaleString('en-US')} lines/s)`);
-  return median;
 }
 
 const loaded = loadRules(RULES);
@@ -74,19 +83,31 @@ const lines = generate(N, rs.entries.map((e) => [e.code, e.modifiers]));
 console.log(`codeguide bench: ${N.toLocaleString('en-US')} generated lines, ${rs.entries.length} catalogue entries, bundle ${bundle.js.length.toLocaleString('en-US')} bytes`);
 // The hand-written baseline must agree with the bundle, or the comparison means nothing.
 const byHand = validateByHand(lines);
-const byBundle = mod.validate(lines) as { status: string; findings: { category: string }[] }[];
-const disagreements = byBundle.filter((r, i) => r.status !== byHand[i]!.status || r.findings.map((f) => f.category).sort().join() !== [...byHand[i]!.categories].sort().join());
+const byBundle = mod.validate(lines) as typeof byHand;
+const gist = (r: (typeof byHand)[number]) => JSON.stringify({ ...r, findings: r.findings.map((f) => f.category).sort() });
+const disagreements = byBundle.filter((r, i) => gist(r) !== gist(byHand[i]!));
 if (disagreements.length > 0) {
-  console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g. ${JSON.stringify(disagreements[0])}`);
+  console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g. ${gist(disagreements[0]!)} vs ${gist(byHand[disagreements[0]!.index]!)}`);
   process.exit(1);
 }
-const heap0 = process.memoryUsage().heapUsed;
-const tBundle = time('compiled bundle validate()', () => mod.validate(lines), 7);
-const tHand = time('hand-written validator', () => validateByHand(lines), 7);
-const heap1 = process.memoryUsage().heapUsed;
+const medians = race({ bundle: () => mod.validate(lines), hand: () => validateByHand(lines) }, 11);
+const tBundle = medians.bundle!;
+const tHand = medians.hand!;
+report('compiled bundle validate()', tBundle, N);
+report('hand-written validator', tHand, N);
 const sample = lines.slice(0, Math.min(N, 5_000));
-const tInterp = time(`interpreter (${sample.length.toLocaleString('en-US')} lines)`, () => interpret(loaded.versions, sample), 3, sample.length) * (N / sample.length);
+const tSample = race({ interpreter: () => interpret(loaded.versions, sample) }, 3).interpreter!;
+report(`interpreter (${sample.length.toLocaleString('en-US')} lines)`, tSample, sample.length);
+const tInterp = tSample * (N / sample.length);
 console.log(`interpreter, scaled to ${N.toLocaleString('en-US')} lines: ${tInterp.toFixed(0)} ms`);
 console.log(`ratio: bundle / hand-written = ${(tBundle / tHand).toFixed(2)} (target ≤ 1.25)`);
 console.log(`ratio: the bundle is ${(tInterp / tBundle).toFixed(1)}x faster than the reference interpreter`);
-console.log(`heap after bundle runs: ${((heap1 - heap0) / 1e6).toFixed(0)} MB more than before`);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc) {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = mod.validate(lines);
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  console.log(`memory: the ${kept.length.toLocaleString('en-US')} results take ${((after - before) / 1e6).toFixed(0)} MB (${Math.round((after - before) / kept.length)} bytes a line)`);
+}

@@ -1,19 +1,42 @@
 /**
  * A hand-written validator for the DHCS v1.2 rules, as an engineer would write
  * it without Codeguide: the speed baseline of `npm run bench`. It shares only
- * record checking with the bundle, and reports statuses and finding categories
- * (not messages), which the bench compares with the bundle's on every line.
+ * record checking with the bundle and writes the same result records (with its
+ * own, shorter messages); the bench checks that both agree on every line.
  */
 import { checkRecord, parseDay, type LineRecord, type RecordProblem } from '../../runtime/record.js';
 
 const D2022 = parseDay('2022-01-01');
 const D2024 = parseDay('2024-01-01');
 type Unit = 'q15' | 'diem' | 'month' | 'service' | 'none';
-interface Entry { unit: Unit; amount: boolean; from: number; gq: boolean; staff: 'clinical' | 'non-clinical' | null }
+interface Entry { unit: Unit; amount: boolean; from: number; gq: boolean; staff: 'clinical' | 'non-clinical' | null; program: string; service: string; outreach: boolean }
+
+const SERVICES: [string, string[]][] = [
+  ['Enhanced Care Management', ['G9008:U1', 'G9008:U8', 'G9012:U2', 'G9012:U8']],
+  ['ECM Multidisciplinary Team Conference', ['G9007']],
+  ['Housing Transition/Navigation Services', ['H0043:U6', 'H2016:U6']],
+  ['Housing Deposits', ['H0044:U2']],
+  ['Housing Tenancy and Sustaining Services', ['T2040:U6', 'T2050:U6', 'T2041:U6', 'T2051:U6']],
+  ['Short-Term Post-Hospitalization Housing', ['H0043:U3', 'H0044:U3']],
+  ['Recuperative Care (Medical Respite)', ['T2033:U6']],
+  ['Respite Services', ['H0045:U6', 'S5151:U6', 'S9125:U6']],
+  ['Day Habilitation Programs', ['T2012:U6', 'T2014:U6', 'T2018:U6', 'T2020:U6', 'H2014:U6', 'H2038:U6', 'H2024:U6', 'H2026:U6']],
+  ['Nursing Facility Transition/Diversion to Assisted Living Facilities', ['T2038:U4', 'H2022:U5']],
+  ['Community Transition Services', ['T2038:U5']],
+  ['Personal Care/Homemaker Services', ['S5130:U6', 'T1019:U6']],
+  ['Environmental Accessibility Adaptations', ['S5165:U6']],
+  ['Medically Tailored Meals/Medically-Supportive Food', ['S5170:U6', 'S9470:U6', 'S9977:U6']],
+  ['Sobering Centers', ['H0014:U6']],
+  ['Asthma Remediation', ['S5165:U5']],
+  ['Housing Community Supports Outreach', ['T1016:U8']],
+];
+const SERVICE_OF = new Map(SERVICES.flatMap(([service, combos]) => combos.map((c) => [c, service] as const)));
 
 const ENTRIES = new Map<string, Entry>();
 function add(combo: string, unit: Unit, opts: Partial<Entry> = {}): void {
-  ENTRIES.set(combo, { unit, amount: false, from: D2022, gq: true, staff: null, ...opts });
+  const service = SERVICE_OF.get(combo)!;
+  const program = combo.startsWith('G90') ? 'ECM' : 'Community Supports';
+  ENTRIES.set(combo, { unit, amount: false, from: D2022, gq: true, staff: null, program, service, outreach: combo.endsWith(':U8'), ...opts });
 }
 add('G9008:U1', 'none', { staff: 'clinical' }); add('G9008:U8', 'none', { staff: 'clinical' });
 add('G9012:U2', 'none', { staff: 'non-clinical' }); add('G9012:U8', 'none', { staff: 'non-clinical' });
@@ -34,7 +57,17 @@ const EXCLUSIVE = new Map<string, string>(PAIRS.flatMap(([a, b]) => [[a, b], [b,
 const ECM_START = new Set(['G9008:U1', 'G9012:U2']);
 const HOUSING_START = new Set(['H0043:U6', 'H2016:U6', 'H0044:U2', 'T2040:U6', 'T2050:U6', 'T2041:U6', 'T2051:U6']);
 
-export interface Outcome { status: string; categories: string[] }
+interface Finding { rule: string; category: string; severity: 'error' | 'warning'; message: string; cite: string }
+export interface Outcome {
+  index: number; claimId: string | null; lineNumber: number | null; status: string; program: string | null; service: string | null;
+  delivery: string | null; staff: string | null; outreach: boolean | null; billableUnits: number | null; guidanceVersion: string | null; findings: Finding[];
+}
+
+const finding = (category: string, message: string, severity: 'error' | 'warning' = 'error'): Finding => ({ rule: category, category, severity, message, cite: 'v1.2' });
+const unclassified = (index: number, r: LineRecord | null, status: string, findings: Finding[]): Outcome => ({
+  index, claimId: r?.claimId ?? null, lineNumber: r?.lineNumber ?? null, status, program: null, service: null, delivery: null, staff: null,
+  outreach: null, billableUnits: null, guidanceVersion: r ? '1.2' : null, findings,
+});
 
 export function validateByHand(lines: readonly unknown[]): Outcome[] {
   const out: Outcome[] = [];
@@ -43,31 +76,37 @@ export function validateByHand(lines: readonly unknown[]): Outcome[] {
   for (let i = 0; i < lines.length; i++) {
     problems.length = 0;
     const r = checkRecord(lines[i], problems);
-    if (r === null) { out.push({ status: 'invalid', categories: problems.map(() => 'invalid-record') }); continue; }
-    if (!CODES.has(r.procedureCode)) { out.push({ status: 'out-of-scope', categories: [] }); continue; }
+    if (r === null) { out.push(unclassified(i, null, 'invalid', problems.map((p) => finding('invalid-record', p.message)))); continue; }
+    if (!CODES.has(r.procedureCode)) { out.push(unclassified(i, r, 'out-of-scope', [])); continue; }
     const mods = r.modifiers;
     const gq = mods.includes('GQ');
     const defining = gq ? mods.filter((m) => m !== 'GQ') : mods;
     const combo = defining.length ? `${r.procedureCode}:${defining.join(':')}` : r.procedureCode;
     const e = ENTRIES.get(combo);
     if (e === undefined || (gq && !e.gq) || (gq && mods.indexOf('GQ') !== mods.lastIndexOf('GQ'))) {
-      out.push({ status: 'rejected', categories: ['undefined-combination'] });
+      out.push(unclassified(i, r, 'rejected', [finding('undefined-combination', `${r.procedureCode} ${r.modifiers.join(' ')} defines no service`)]));
       continue;
     }
-    const c: string[] = [];
-    if (r.serviceDate < e.from) c.push('not-effective');
-    if (!gq && (r.placeOfService === '02' || r.placeOfService === '10') && combo !== 'G9007') c.push('telehealth-modifier');
+    const c: Finding[] = [];
+    const what = `${r.procedureCode} ${r.modifiers.join(' ')}`;
+    if (r.serviceDate < e.from) c.push(finding('not-effective', `${what} is not in force on this date`));
+    if (!gq && (r.placeOfService === '02' || r.placeOfService === '10') && combo !== 'G9007') c.push(finding('telehealth-modifier', `${what} at place of service ${r.placeOfService} needs GQ`));
+    let billable = r.units;
     if (e.unit === 'q15') {
       const banded = r.minutes === null ? null : r.minutes < 8 ? 0 : Math.floor((r.minutes + 7) / 15);
-      if (banded === 0) c.push('not-reportable');
-      if (!Number.isInteger(r.units) || (banded !== null && banded > 0 && r.units !== banded)) c.push('units-mismatch');
-    } else if (e.unit === 'diem' && (!Number.isInteger(r.units) || r.units > r.serviceDays)) c.push('units-mismatch');
-    if (e.amount && !(r.amount !== null && r.amount > 0)) c.push('amount-required');
+      if (banded !== null) billable = banded;
+      if (banded === 0) c.push(finding('not-reportable', `${r.minutes} minutes is not reportable`));
+      if (!Number.isInteger(r.units) || (banded !== null && banded > 0 && r.units !== banded)) c.push(finding('units-mismatch', `${r.units} units for ${r.minutes} minutes`));
+    } else if (e.unit === 'diem' && (!Number.isInteger(r.units) || r.units > r.serviceDays)) c.push(finding('units-mismatch', `${r.units} units for ${r.serviceDays} days`));
+    if (e.amount && !(r.amount !== null && r.amount > 0)) c.push(finding('amount-required', `${what} needs an amount`));
     if (r.staffCredential !== null) {
-      if (r.procedureCode === 'G9008' && NON_CLINICAL.has(r.staffCredential)) c.push('staff-mismatch');
-      if (r.procedureCode === 'G9012' && CLINICAL.has(r.staffCredential)) c.push('staff-mismatch');
+      if (r.procedureCode === 'G9008' && NON_CLINICAL.has(r.staffCredential)) c.push(finding('staff-mismatch', `${r.staffCredential} is not clinical`));
+      if (r.procedureCode === 'G9012' && CLINICAL.has(r.staffCredential)) c.push(finding('staff-mismatch', `${r.staffCredential} is clinical`));
     }
-    out.push({ status: 'accepted', categories: c });
+    out.push({
+      index: i, claimId: r.claimId, lineNumber: r.lineNumber, status: 'accepted', program: e.program, service: e.service,
+      delivery: gq ? 'telehealth' : 'in-person', staff: e.staff, outreach: e.outreach, billableUnits: billable, guidanceVersion: '1.2', findings: c,
+    });
     classified.push({ i, r, combo });
   }
   // Cross-line: combinations per member and day; earliest initiating dates per member.
@@ -90,12 +129,12 @@ export function validateByHand(lines: readonly unknown[]): Outcome[] {
     const partner = EXCLUSIVE.get(combo);
     if (partner !== undefined) {
       for (let d = r.serviceDate; d <= (r.serviceDateEnd ?? r.serviceDate); d++) {
-        if (byDay.get(`${r.memberId}|${d}`)!.has(partner)) { out[i]!.categories.push('exclusive-same-day'); break; }
+        if (byDay.get(`${r.memberId}|${d}`)!.has(partner)) { out[i]!.findings.push(finding('exclusive-same-day', `${combo} and ${partner} on one day`)); break; }
       }
     }
     const first = combo === 'G9008:U8' || combo === 'G9012:U8' ? firstEcm : combo === 'T1016:U8' ? firstHousing : null;
-    if (first && first.get(r.memberId)! < r.serviceDate) out[i]!.categories.push('outreach-after-initiation');
+    if (first && first.get(r.memberId)! < r.serviceDate) out[i]!.findings.push(finding('outreach-after-initiation', `${combo} after the service began`, 'warning'));
   }
-  for (const o of out) if (o.status === 'accepted' && o.categories.some((c) => c !== 'outreach-after-initiation')) o.status = 'rejected';
+  for (const o of out) if (o.status === 'accepted' && o.findings.some((f) => f.severity === 'error')) o.status = 'rejected';
   return out;
 }
