@@ -76,7 +76,7 @@ async function examples(loaded: LoadResult, err: Out, coverage: boolean): Promis
     const r = await runExamples(rs);
     reports.push(r);
     report(r.failed, err);
-    err.write(`${rs.guidance.id} ${r.version}: ${r.total - new Set(r.failed.map((d) => d.line)).size} of ${r.total} examples as expected\n`);
+    err.write(`${rs.guidance.id} ${r.version}: ${r.total - r.failedExamples} of ${r.total} examples as expected\n`);
     if (coverage) {
       err.write(r.rulesNotExercised.length ? `  rules no example exercises: ${r.rulesNotExercised.join(', ')}\n` : '  every rule is exercised by an example\n');
       err.write(r.entriesNotExercised.length ? `  catalogue entries no example uses: ${r.entriesNotExercised.join(', ')}\n` : '  every catalogue entry is used by an example\n');

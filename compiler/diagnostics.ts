@@ -2,7 +2,7 @@
  * Diagnostics are data. Every phase returns them; none throws on bad input.
  *
  * One catalogue of codes lives here, so the codes stay stable and each has a
- * one-line summary (used by `codeguide explain`-style listings and the README).
+ * one-line summary of what it means.
  */
 
 /** A position in a file: 1-based line and column. */

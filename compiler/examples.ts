@@ -18,6 +18,8 @@ export interface Engine {
 export interface ExampleReport {
   version: string;
   total: number;
+  /** How many examples had at least one line that did not come out as expected. */
+  failedExamples: number;
   failed: Diagnostic[];
   /** Rule ids no example produced a finding of. */
   rulesNotExercised: string[];
@@ -40,7 +42,9 @@ export function runExamplesWith(rs: RuleSet, engine: Engine): ExampleReport {
   const failed: Diagnostic[] = [];
   const fired = new Set<string>();
   const classified = new Set<string>();
+  let failedExamples = 0;
   for (const ex of rs.examples) {
+    const before = failed.length;
     const results = engine.validate(ex.lines);
     results.forEach((res, i) => {
       for (const f of res.findings) fired.add(f.rule);
@@ -55,10 +59,12 @@ export function runExamplesWith(rs: RuleSet, engine: Engine): ExampleReport {
       const problem = compare(want, res);
       if (problem) failed.push(failure(ex, i, problem));
     });
+    if (failed.length > before) failedExamples++;
   }
   return {
     version: rs.guidance.version,
     total: rs.examples.length,
+    failedExamples,
     failed,
     rulesNotExercised: rs.rules.filter((r) => !fired.has(r.id)).map((r) => r.id),
     entriesNotExercised: rs.entries.filter((e) => !classified.has(e.combination)).map((e) => e.combination),
