@@ -103,7 +103,7 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
     out.push(...r.diagnostics);
     unitBases.set(n, { ...u, billableUnits: r.expr });
   }
-  const rules: RuleSet['rules'] = pre.rules.map(({ messagePlace: _m, ...rule }) => {
+  const rules: RuleSet['rules'] = pre.rules.map((rule) => {
     const r = rule.when ? resolveExpr(scope, rule.when, 'bool', true) : { expr: null, diagnostics: [] };
     out.push(...r.diagnostics);
     return { ...rule, when: r.expr };

@@ -8,18 +8,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseDay } from '../runtime/record.js';
 import { didYouMean, type Diagnostic } from './diagnostics.ts';
-import type { BuiltinCheck, GuidanceMeta, RuleSet, ServiceEntry, Template } from './model.ts';
+import type { BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Template } from './model.ts';
 import { checkStructure } from './schema.ts';
 import { diagnosticAt, fileDiagnostic, loadSource, type Place, type SourceFile } from './source.ts';
 
-/** Raw expression text waiting for resolve.ts, with where it came from. */
-export interface PendingExpr { text: string; place: Place }
-
+/** A version's declarations, gathered from its files, with expressions not yet parsed. */
 export interface LoadedRuleSet {
-  rules: Omit<RuleSet, 'unitBases' | 'rules'> & {
-    unitBases: Map<string, RuleSet['unitBases'] extends Map<string, infer U> ? Omit<U, 'billableUnits'> & { billableUnits: PendingExpr | null } : never>;
-    rules: (Omit<RuleSet['rules'][number], 'when'> & { when: PendingExpr | null; messagePlace: Place | null })[];
-  };
+  rules: RuleSet<PendingExpr>;
   files: SourceFile[];
 }
 
@@ -181,7 +176,7 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     bandings.set(name, { name, bands, every, cite: cite(o), place });
   }
 
-  const unitBases: LoadedRuleSet['rules']['unitBases'] = new Map();
+  const unitBases: RuleSet<PendingExpr>['unitBases'] = new Map();
   for (const [name, o, place] of named('unitBases')) {
     const expr = o.billableUnits === undefined ? null : { text: String(o.billableUnits), place: { ...place, path: [...place.path, 'billableUnits'] } };
     unitBases.set(name, { name, label: String(o.label), billableUnits: expr, cite: cite(o), place });
@@ -237,7 +232,7 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     }
   }
 
-  const rules: LoadedRuleSet['rules']['rules'] = [];
+  const rules: RuleSet<PendingExpr>['rules'] = [];
   for (const [r, place] of listed('rules')) {
     const category = String(r.category);
     const severity = (r.severity as 'error' | 'warning' | undefined) ?? categories.get(category)?.severity ?? 'error';

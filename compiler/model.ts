@@ -33,7 +33,8 @@ export interface Banding {
   place: Place;
 }
 
-export interface UnitBasis { name: string; label: string; billableUnits: CheckedExpr | null; cite: string | null; place: Place }
+/** A unit basis; `E` is the expression form (source text while loading, {@link CheckedExpr} once resolved). */
+export interface UnitBasis<E = CheckedExpr> { name: string; label: string; billableUnits: E | null; cite: string | null; place: Place }
 
 /** How cross-line rules see other lines: lines sharing `key` fields (and, per day, a day they cover). */
 export interface Group { name: string; key: string[]; perDay: boolean; description: string; place: Place }
@@ -68,15 +69,18 @@ export type BuiltinCheck = 'record' | 'combination' | 'effective';
 /** A message template: literal text and `{field}` references. */
 export type Template = ({ text: string } | { field: string })[];
 
-export interface Rule {
+/** A rule; `E` is the expression form (source text while loading, {@link CheckedExpr} once resolved). */
+export interface Rule<E = CheckedExpr> {
   id: string;
   category: string;
   severity: 'error' | 'warning';
   check: BuiltinCheck | null;
   /** The group a cross-line rule is judged over, or null for a line rule. */
   over: string | null;
-  when: CheckedExpr | null;
+  when: E | null;
   message: Template;
+  /** Where the message template is written, when it is. */
+  messagePlace: Place | null;
   cite: string | null;
   place: Place;
 }
@@ -93,6 +97,9 @@ export interface Expectation {
   fields: Record<string, unknown>;
   findings: string[] | null;
 }
+
+/** Expression text as written in a rule file, waiting to be parsed and resolved. */
+export interface PendingExpr { text: string; place: Place }
 
 /** An expression after name resolution and type checking. */
 export interface CheckedExpr {
@@ -118,18 +125,19 @@ export type IR =
   | { k: 'band'; banding: string; x: IR }
   | { k: 'any' | 'count'; group: string; pred: IR };
 
-export interface RuleSet {
+/** A checked rule set; `E` is the expression form, as for {@link Rule}. */
+export interface RuleSet<E = CheckedExpr> {
   guidance: GuidanceMeta;
   dates: Map<string, NamedDate>;
   modifiers: Map<string, { meaning: string; cite: string | null; place: Place }>;
   delivery: { default: string; modifiers: Map<string, string> };
   sets: Map<string, NamedSet>;
   bandings: Map<string, Banding>;
-  unitBases: Map<string, UnitBasis>;
+  unitBases: Map<string, UnitBasis<E>>;
   groups: Map<string, Group>;
   entries: ServiceEntry[];
   categories: Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>;
-  rules: Rule[];
+  rules: Rule<E>[];
   examples: Example[];
   /** sha-256 of the rule files' names and bytes. */
   sourceHash: string;

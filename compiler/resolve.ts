@@ -8,8 +8,7 @@ import type { Expr } from '../grammar/ast.ts';
 import { parseExpression } from '../grammar/index.ts';
 import { parseDay } from '../runtime/record.js';
 import { didYouMean, type Diagnostic } from './diagnostics.ts';
-import type { PendingExpr } from './load.ts';
-import { ENTRY_FIELDS, LINE_FIELDS, type CheckedExpr, type IR, type RuleSet, type Value } from './model.ts';
+import { ENTRY_FIELDS, LINE_FIELDS, type CheckedExpr, type IR, type PendingExpr, type RuleSet, type Value } from './model.ts';
 import { diagnosticAt, type Place } from './source.ts';
 
 type Base = 'number' | 'string' | 'date' | 'bool' | 'combo' | 'null' | 'list' | 'error';

@@ -1,11 +1,10 @@
 /** Semantic checks of rules, citations, message templates and example expectations. */
 import { didYouMean, type Diagnostic } from '../diagnostics.ts';
-import type { RuleSet } from '../model.ts';
+import type { PendingExpr, RuleSet } from '../model.ts';
 import { fieldNames } from '../resolve.ts';
 import { diagnosticAt, type Place } from '../source.ts';
-import type { LoadedRuleSet } from '../load.ts';
 
-type LoadedRules = LoadedRuleSet['rules'];
+type LoadedRules = RuleSet<PendingExpr>;
 
 export function checkRules(rs: LoadedRules): Diagnostic[] {
   const out: Diagnostic[] = [];
