@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { checkBanding } from './checks/banding.ts';
-import { checkCatalogue } from './checks/catalogue.ts';
+import { checkCatalogue, checkSetPatterns } from './checks/catalogue.ts';
 import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
 import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { emitBundle, type Bundle } from './emit/bundle.ts';
@@ -85,6 +85,7 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
   // surface as an unknown code pattern in every rule that names it.
   const declared = [
     ...checkCatalogue(pre),
+    ...checkSetPatterns(pre),
     ...[...pre.bandings.values()].flatMap(checkBanding),
     ...checkRules(pre),
     ...checkCitations(pre),

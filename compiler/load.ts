@@ -128,7 +128,7 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
           continue;
         }
         seen.set(id, place);
-        yield [name, (isObj(value) ? value : { value }) as Obj, place];
+        yield [name, value as Obj, place]; // the schema has checked it is a mapping
       }
     }
   }
@@ -162,11 +162,13 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
 
   const sets = new Map<string, RuleSet['sets'] extends Map<string, infer S> ? S : never>();
   for (const [name, o, place] of named('sets')) {
-    const items = (o.items as (string | number)[]).map((v) => (typeof v === 'string' ? v : v));
+    const items = o.items as (string | number)[];
     const kinds = new Set(items.map((v) => (typeof v === 'number' ? 'number' : /^[A-Z][0-9]{4}(:[A-Z0-9]{2})*$/.test(v) ? 'combo' : 'string')));
     const itemType = kinds.has('number') ? 'number' : kinds.size === 1 && kinds.has('combo') ? 'combo' : 'string';
     if (kinds.has('number') && kinds.size > 1) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'items'] }, 'type-mismatch', `set ${name} mixes numbers and text`, 'quote the numbers ("02") or make every item a number'));
-    sets.set(name, { name, items, itemType, cite: cite(o), place });
+    // Code patterns are kept as combination keys (modifiers sorted), the form the `combination` field has.
+    const values = itemType === 'combo' ? items.map((v) => { const [code, ...mods] = String(v).split(':'); return [code, ...mods.sort()].join(':'); }) : items;
+    sets.set(name, { name, items: values, itemType, cite: cite(o), place });
   }
 
   const bandings = new Map<string, RuleSet['bandings'] extends Map<string, infer B> ? B : never>();

@@ -55,3 +55,19 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
   }
   return out;
 }
+
+/** Code patterns listed in sets must name catalogue entries, like code patterns in expressions. */
+export function checkSetPatterns(rs: Pick<RuleSet, 'entries' | 'sets'>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const combinations = [...new Set(rs.entries.map((e) => e.combination))];
+  for (const set of rs.sets.values()) {
+    if (set.itemType !== 'combo') continue;
+    set.items.forEach((item, i) => {
+      if (!combinations.includes(String(item))) {
+        out.push(diagnosticAt({ ...set.place, path: [...set.place.path, 'items', i] }, 'unknown-combination', `${String(item)} is not a combination in the catalogue`,
+          didYouMean(String(item), combinations, 'code patterns name catalogue entries: code then its defining modifiers, e.g. T2040:U6')));
+      }
+    });
+  }
+  return out;
+}
