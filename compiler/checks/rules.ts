@@ -39,12 +39,13 @@ export function checkRules(rs: LoadedRules): Diagnostic[] {
       }
     }
   }
-  for (const check of ['record', 'combination', 'effective']) {
-    if (!checks.has(check) && rs.rules.length > 0) {
-      const place = rs.rules[0]!.place;
-      out.push(diagnosticAt({ file: place.file, path: ['rules'], key: true }, 'missing-key', `no rule performs the built-in check "${check}"`,
-        `add a rule with check: ${check}, its category and cite`));
-    }
+  const missing = ['record', 'combination', 'effective'].filter((c) => !checks.has(c));
+  if (missing.length > 0) {
+    // Point at the rules section if there is one, else at the guidance section.
+    const where: Place = rs.rules.length > 0 ? { file: rs.rules[0]!.place.file, path: ['rules'], key: true } : { ...rs.guidance.place, key: true };
+    const list = missing.join(', ');
+    out.push(diagnosticAt(where, 'missing-key', `no rule performs the built-in check${missing.length > 1 ? 's' : ''} ${list}`,
+      `add one rule per check, e.g. - { id: invalid-record, check: record, category: invalid-record, cite: "..." } (missing: ${list})`));
   }
   return out;
 }
