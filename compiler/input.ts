@@ -6,7 +6,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 export type InputFormat = 'jsonl' | 'csv' | 'x12';
 
@@ -82,22 +82,16 @@ export async function* readRecords(source: Readable, format: 'jsonl' | 'csv'): A
   }
 }
 
-/** Open a file (or standard input for "-") and peek at its start to detect the format. */
+/** Open a file (or standard input for "-") and read its first chunk to detect the format; the stream still yields everything. */
 export async function openInput(path: string): Promise<{ stream: Readable; head: string }> {
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path);
-  const head = await new Promise<string>((resolve, reject) => {
-    const onReadable = () => {
-      cleanup();
-      const chunk = stream.read() as Buffer | string | null;
-      if (chunk !== null) stream.unshift(chunk);
-      resolve(chunk === null ? '' : String(chunk).slice(0, 4096));
-    };
-    const onEnd = () => { cleanup(); resolve(''); };
-    const onError = (err: Error) => { cleanup(); reject(err); };
-    const cleanup = () => { stream.off('readable', onReadable); stream.off('end', onEnd); stream.off('error', onError); };
-    stream.once('readable', onReadable);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-  });
-  return { stream, head };
+  const source: Readable = path === '-' ? process.stdin : createReadStream(path);
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const first = await chunks.next();
+  const head = first.done ? '' : String(first.value).slice(0, 4096);
+  async function* all(): AsyncGenerator<Buffer | string> {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  return { stream: Readable.from(all()), head };
 }

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../compiler/cli.ts';
 import { MINI } from '../helpers.ts';
@@ -45,6 +46,24 @@ describe('codeguide validate', () => {
     expect(err).toMatch(/7 lines/);
     expect(err).toMatch(/invalid\s+4/);
     expect(err).toMatch(/undefined-combination/);
+  });
+
+  it('any bytes at all: one result per non-blank line, never a crash', async () => {
+    const input = join(work, 'fuzz.jsonl');
+    const bundle = join(work, 'fuzz', 'mini.mjs');
+    expect((await run('compile', MINI, '--out', bundle)).code).toBe(0);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.json(), fc.constant(JSON.stringify(good))), { maxLength: 12 }), async (lines) => {
+        const flat = lines.map((l) => l.replace(/[\r\n\u2028\u2029]/g, ' '));
+        writeFileSync(input, flat.join('\n'));
+        const { code, out } = await run('validate', '--bundle', bundle, '--format', 'jsonl', input);
+        const expected = flat.filter((l) => l.trim() !== '').length;
+        const results = out === '' ? [] : out.trim().split('\n').map((l) => JSON.parse(l));
+        expect(results.map((r) => r.index)).toEqual([...Array(expected).keys()]);
+        expect([0, 1]).toContain(code);
+      }),
+      { numRuns: 60, seed: 11 },
+    );
   });
 
   it('exits 0 when every line is accepted or out of scope, and writes --out', async () => {
