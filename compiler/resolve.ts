@@ -163,7 +163,8 @@ export function resolveExpr(scope: Scope, pending: PendingExpr, want: 'bool' | '
         return [T('bool'), { k: e.op, a, b }];
       case '==':
       case '!=': {
-        if (!compatible(lt, rt)) report(e, 'type-mismatch', `cannot compare ${article(lt.t)} with ${article(rt.t)}`, 'compare values of the same kind');
+        if (lt.t === 'list' || rt.t === 'list') report(e, 'type-mismatch', `"${e.op}" does not compare lists`, 'test membership instead, e.g. "GQ" in modifiers');
+        else if (!compatible(lt, rt)) report(e, 'type-mismatch', `cannot compare ${article(lt.t)} with ${article(rt.t)}`, 'compare values of the same kind');
         else { enumCheck(lt, b, e.right); enumCheck(rt, a, e.left); }
         return [T('bool'), { k: e.op === '==' ? 'eq' : 'ne', a, b }];
       }
