@@ -16,8 +16,8 @@ import type { LineResult } from './interpret.ts';
 
 const USAGE = `usage:
   codeguide compile <rule-dir> [--version V] --out FILE.mjs
-  codeguide check <rule-dir> [--version V]
-  codeguide test <rule-dir> [--version V]
+  codeguide check <rule-dir> [--version V] [--json]
+  codeguide test <rule-dir> [--version V] [--json]
   codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--format jsonl|csv] [--out FILE] <input-file | ->
 
 <rule-dir> is a guidance folder (rules/dhcs-ecm-cs: every version) or one version folder (rules/dhcs-ecm-cs/1.2).`;
@@ -31,8 +31,8 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
   try {
     switch (command) {
       case 'compile': return await compileCommand(rest, err);
-      case 'check': return await checkCommand(rest, err, false);
-      case 'test': return await checkCommand(rest, err, true);
+      case 'check': return await checkCommand(rest, out, err, false);
+      case 'test': return await checkCommand(rest, out, err, true);
       case 'validate': return await validateCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         (command === undefined ? err : out).write(`${USAGE}\n`);
@@ -109,8 +109,18 @@ async function compileCommand(rest: string[], err: Out): Promise<number> {
   return 0;
 }
 
-async function checkCommand(rest: string[], err: Out, coverage: boolean): Promise<number> {
-  const { values, positionals } = args(rest, { version: { type: 'string' } });
+async function checkCommand(rest: string[], out: Out, err: Out, coverage: boolean): Promise<number> {
+  const { values, positionals } = args(rest, { version: { type: 'string' }, json: { type: 'boolean' } });
+  if (values.json) {
+    // For editors and CI: every diagnostic and the example reports as one JSON document on stdout.
+    const silent: Out = { write: () => true };
+    const loaded = loadRules(oneDir(positionals), values.version as string | undefined);
+    const reports = loaded.versions.length ? await examples(loaded, silent, false) : [];
+    const diagnostics = [...loaded.diagnostics, ...reports.flatMap((r) => r.failed)];
+    const strip = ({ failed: _f, ...r }: ExampleReport) => r;
+    out.write(`${JSON.stringify({ diagnostics, examples: reports.map(strip) }, null, 2)}\n`);
+    return loaded.versions.length === 0 ? 2 : reports.some((r) => r.failed.length > 0) ? 1 : 0;
+  }
   const loaded = load(oneDir(positionals), values.version as string | undefined, err);
   if (!loaded) return 2;
   const reports = await examples(loaded, err, coverage);

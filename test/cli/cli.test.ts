@@ -140,6 +140,17 @@ describe('codeguide check and test', () => {
     expect(t.err).toMatch(/catalogue entr/);
   });
 
+  it('check --json gives diagnostics as data', async () => {
+    const good = await run('check', MINI, '--json');
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.out)).toMatchObject({ diagnostics: [], examples: [{ version: '1.0', failedExamples: 0 }] });
+    const bad = await run('check', join(work, 'broken', 'mini-guidance'), '--json');
+    expect(bad.code).toBe(2);
+    const [d] = JSON.parse(bad.out).diagnostics;
+    expect(Object.keys(d).sort()).toEqual(['code', 'col', 'endCol', 'endLine', 'file', 'hint', 'line', 'message', 'severity']);
+    expect(d.code).toBe('expr-syntax');
+  });
+
   it('the installed bin runs without a stack trace on errors', () => {
     const r = spawnSync(process.execPath, ['compiler/bin.mjs', 'check', join(work, 'does-not-exist')], { encoding: 'utf8' });
     expect(r.status).toBe(2);
