@@ -48,7 +48,14 @@ export function loadSource(path: string, text: string): { file: SourceFile; diag
     );
     if (duplicate || diagnostics.length > 0) break; // one mistake, one error: later YAML errors usually cascade
   }
-  if (diagnostics.length === 0) file.data = doc.toJS({ maxAliasCount: 100 });
+  if (diagnostics.length === 0) {
+    try {
+      file.data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // Aliases expanding past the limit (a "billion laughs" file) or an alias to nothing.
+      diagnostics.push(diagnosticAtOffsets(file, 0, 1, 'yaml-syntax', firstLine((err as Error).message), 'rule files should not need YAML aliases (*name); write the values out'));
+    }
+  }
   return { file, diagnostics };
 }
 

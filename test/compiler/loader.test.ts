@@ -54,6 +54,15 @@ describe('rule folders', () => {
     const d = loadRules(c).diagnostics;
     expect(d.map((x) => [x.code, x.line, x.col])).toEqual([['duplicate-name', 2, 3]]);
   });
+  it('a YAML alias bomb is a diagnostic, not a hang or a crash', () => {
+    const d = join(work, 'bomb', 'g', '1.0');
+    mkdirSync(d, { recursive: true });
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e']]) rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    writeFileSync(join(d, 'guidance.yaml'), `${rows.join('\n')}\n`);
+    expect(codes(join(work, 'bomb', 'g'))).toEqual(['yaml-syntax']);
+  });
+
   it('versions sort numerically', () => {
     expect(['1.10', '1.2', '1.9', '2.0'].sort(compareVersions)).toEqual(['1.2', '1.9', '1.10', '2.0']);
   });
