@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject } from 'ajv';
-import { didYouMean, type Diagnostic } from './diagnostics.ts';
+import { closest, didYouMean, type Diagnostic } from './diagnostics.ts';
 import { diagnosticAt, type SourceFile } from './source.ts';
 
 /** Where the schema lives, for editors and for the README. */
@@ -37,8 +37,12 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
     if (!byPath.has(key)) byPath.set(key, e);
   }
   const typeErrors = [...byPath.values()].filter((e) => e.keyword === 'type').map((e) => e.instancePath);
+  // A misspelt required key shows up twice: as an unknown key and as a missing one. Keep the unknown key.
+  const unknownKeys = [...byPath.values()].filter((e) => e.keyword === 'additionalProperties');
+  const misspelt = (e: ErrorObject) => e.keyword === 'required' && unknownKeys.some(
+    (u) => u.instancePath === e.instancePath && closest(String(u.params.additionalProperty), [String(e.params.missingProperty)]) !== undefined);
   return [...byPath.values()].filter(
-    (e) => !typeErrors.some((t) => e.instancePath !== t && e.instancePath.startsWith(`${t}/`)),
+    (e) => !misspelt(e) && !typeErrors.some((t) => e.instancePath !== t && e.instancePath.startsWith(`${t}/`)),
   );
 }
 
