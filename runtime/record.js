@@ -214,8 +214,10 @@ function checkRecord(raw, problems) {
   if (minutes !== undefined && (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0)) addProblem(problems, 'minutes', 'must be a whole number of at least 0', minutes);
   const amount = optional(raw, 'amount');
   if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)) addProblem(problems, 'amount', 'must be a number of at least 0', amount);
-  const pos = optional(raw, 'placeOfService');
-  if (pos !== undefined && (typeof pos !== 'string' || !POS_FORM.test(pos))) addProblem(problems, 'placeOfService', 'must be two digits written as text, e.g. "02"', pos);
+  const posRaw = optional(raw, 'placeOfService');
+  // Two digits; a whole number 0-99 (as some systems write it) is read as its two-digit code.
+  const pos = typeof posRaw === 'number' && Number.isInteger(posRaw) && posRaw >= 0 && posRaw <= 99 ? String(posRaw).padStart(2, '0') : posRaw;
+  if (pos !== undefined && (typeof pos !== 'string' || !POS_FORM.test(pos))) addProblem(problems, 'placeOfService', 'must be two digits, e.g. "02"', posRaw);
   const staff = optional(raw, 'staffCredential');
   if (staff !== undefined && typeof staff !== 'string') addProblem(problems, 'staffCredential', 'must be text', staff);
   const taxonomy = optional(raw, 'renderingTaxonomy');

@@ -284,11 +284,17 @@ describe('invalid records', () => {
     ['minutes', { minutes: -1 }],
     ['amount', { amount: -5 }],
     ['placeOfService', { placeOfService: '2' }],
+    ['placeOfService', { placeOfService: 100 }],
   ])('%s: %j', async (field, over) => {
     const r = await one({ procedureCode: 'G9008', modifiers: ['U1'], ...over });
     expect(r).toMatchObject({ status: 'invalid', program: null, billableUnits: null });
     expect(categories(r)).toEqual(['invalid-record']);
     expect(r.findings[0]!.message).toContain(field);
+  });
+
+  it('a place of service written as a number is read as its two-digit code', async () => {
+    expect(categories(await one({ procedureCode: 'G9008', modifiers: ['U1'], placeOfService: 2 }))).toEqual(['telehealth-modifier']);
+    expect((await one({ procedureCode: 'G9008', modifiers: ['U1'], placeOfService: 11 })).status).toBe('accepted');
   });
 
   it('2024-02-29 is a real date', async () => {
