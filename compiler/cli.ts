@@ -167,16 +167,18 @@ async function validateCommand(rest: string[], out: Out, err: Out): Promise<numb
   const records: unknown[] = [];
   for await (const record of readRecords(input.stream, detected)) {
     records.push(record);
-    if ((records.length & 0xffff) === 0) progress(records.length);
+    if ((records.length & 0x3fff) === 0) progress(`reading: ${Math.floor((100 * input.bytesRead()) / size)}% (${records.length.toLocaleString('en-US')} lines)`);
   }
+  progress(`validating ${records.length.toLocaleString('en-US')} lines`);
   const results = validator.validate(records);
-
+  progress('writing results');
   if (typeof values.out === 'string') {
     mkdirSync(dirname(resolve(values.out)), { recursive: true });
     await writeResults(results, createWriteStream(values.out));
   } else {
     await writeResults(results, out);
   }
+  progress(null);
   err.write(summary(results, typeof values.out === 'string' ? values.out : null));
   return results.some((r) => r.status === 'rejected' || r.status === 'invalid') ? 1 : 0;
 }
@@ -193,10 +195,11 @@ async function writeResults(results: readonly LineResult[], dest: Out | WriteStr
   if (stream) await new Promise<void>((done, fail) => { stream.once('error', fail); stream.end(() => done()); });
 }
 
-function makeProgress(err: Out, size: number): (n: number) => void {
+/** A one-line progress display on a terminal for large files (over 8 MiB); `null` clears it. */
+function makeProgress(err: Out, size: number): (text: string | null) => void {
   const tty = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr;
   if (!tty || size < 8 * 1024 * 1024) return () => {};
-  return (n) => err.write(`\rcodeguide: ${n.toLocaleString('en-US')} lines read…`);
+  return (text) => err.write(text === null ? '\r\x1b[K' : `\r\x1b[Kcodeguide: ${text}…`);
 }
 
 /** Counts by status and by category, for people. */

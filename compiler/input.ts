@@ -83,15 +83,17 @@ export async function* readRecords(source: Readable, format: 'jsonl' | 'csv'): A
 }
 
 /** Open a file (or standard input for "-") and read its first chunk to detect the format; the stream still yields everything. */
-export async function openInput(path: string): Promise<{ stream: Readable; head: string }> {
+export async function openInput(path: string): Promise<{ stream: Readable; head: string; bytesRead: () => number }> {
   const source: Readable = path === '-' ? process.stdin : createReadStream(path);
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const first = await chunks.next();
   const head = first.done ? '' : String(first.value).slice(0, 4096);
+  let bytes = 0;
   async function* all(): AsyncGenerator<Buffer | string> {
-    if (first.done) return;
-    yield first.value;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+    for (let next = first; !next.done; next = await chunks.next()) {
+      bytes += next.value.length;
+      yield next.value;
+    }
   }
-  return { stream: Readable.from(all()), head };
+  return { stream: Readable.from(all()), head, bytesRead: () => bytes };
 }
