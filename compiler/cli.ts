@@ -127,7 +127,14 @@ async function checkCommand(rest: string[], out: Out, err: Out, coverage: boolea
   return reports.some((r) => r.failed.length > 0) ? 1 : 0;
 }
 
-interface Validator { validate(lines: readonly unknown[]): LineResult[] }
+interface LineByLine { add(line: unknown): void; finish(): LineResult[] }
+interface Validator { validate(lines: readonly unknown[]): LineResult[]; createValidator?: () => LineByLine }
+
+/** For a bundle without createValidator: gather the lines, then validate them at once. */
+function collecting(validator: Validator): LineByLine {
+  const lines: unknown[] = [];
+  return { add: (line) => lines.push(line), finish: () => validator.validate(lines) };
+}
 
 async function validateCommand(rest: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = args(rest, {
@@ -164,13 +171,15 @@ async function validateCommand(rest: string[], out: Out, err: Out): Promise<numb
   if (detected === 'x12') throw new Error('X12 837 input is not supported by this version of codeguide; convert it to JSON Lines or CSV');
   const size = inputPath === '-' ? 0 : statSync(inputPath).size;
   const progress = makeProgress(err, size);
-  const records: unknown[] = [];
+  // Lines go to the validator as they are read; only their results (and what cross-line rules need) are kept.
+  const run = validator.createValidator?.() ?? collecting(validator);
+  let count = 0;
   for await (const record of readRecords(input.stream, detected)) {
-    records.push(record);
-    if ((records.length & 0x3fff) === 0) progress(`reading: ${Math.floor((100 * input.bytesRead()) / size)}% (${records.length.toLocaleString('en-US')} lines)`);
+    run.add(record);
+    if ((++count & 0x3fff) === 0) progress(`reading: ${Math.floor((100 * input.bytesRead()) / size)}% (${count.toLocaleString('en-US')} lines)`);
   }
-  progress(`validating ${records.length.toLocaleString('en-US')} lines`);
-  const results = validator.validate(records);
+  progress(`validating ${count.toLocaleString('en-US')} lines`);
+  const results = run.finish();
   progress('writing results');
   if (typeof values.out === 'string') {
     mkdirSync(dirname(resolve(values.out)), { recursive: true });

@@ -129,6 +129,45 @@ function settle(res) {
 }
 
 /**
+ * Judge lines one at a time (so callers need not hold their input), then the
+ * cross-line rules once every line is in: one result per line, in order.
+ * Lines no cross-line rule judges or looks for are kept only as their result.
+ * @param {Version[]} versions
+ */
+function startValidation(versions) {
+  /** @type {Result[]} */
+  const out = [];
+  /** @type {Item[][]} */
+  const byVersion = versions.map(() => []);
+  let finished = false;
+  return {
+    /** @param {unknown} raw */
+    add(raw) {
+      if (finished) throw new Error('validation already finished');
+      const j = judgeLine(versions, raw, out.length);
+      if ('res' in j) {
+        out.push(j.res);
+        byVersion[j.v.index].push(j);
+      } else {
+        out.push(j);
+      }
+    },
+    /** @returns {Result[]} */
+    finish() {
+      if (!finished) {
+        finished = true;
+        for (let k = 0; k < versions.length; k++) {
+          const cross = versions[k].cross;
+          if (cross !== null && byVersion[k].length > 1) cross(byVersion[k]);
+        }
+        for (let i = 0; i < out.length; i++) settle(out[i]);
+      }
+      return out;
+    },
+  };
+}
+
+/**
  * All rules, cross-line ones included; one result per input, same order.
  * @param {Version[]} versions
  * @param {unknown} lines
@@ -136,26 +175,9 @@ function settle(res) {
  */
 function validateLines(versions, lines) {
   const list = Array.isArray(lines) ? lines : lines != null && typeof lines === 'object' && Symbol.iterator in lines ? Array.from(/** @type {Iterable<unknown>} */ (lines)) : [];
-  const n = list.length;
-  /** @type {Result[]} */
-  const out = new Array(n);
-  /** @type {Item[][]} */
-  const byVersion = versions.map(() => []);
-  for (let i = 0; i < n; i++) {
-    const j = judgeLine(versions, list[i], i);
-    if ('res' in j) {
-      out[i] = j.res;
-      byVersion[j.v.index].push(j);
-    } else {
-      out[i] = j;
-    }
-  }
-  for (let k = 0; k < versions.length; k++) {
-    const cross = versions[k].cross;
-    if (cross !== null && byVersion[k].length > 1) cross(byVersion[k]);
-  }
-  for (let i = 0; i < n; i++) settle(out[i]);
-  return out;
+  const run = startValidation(versions);
+  for (let i = 0; i < list.length; i++) run.add(list[i]);
+  return run.finish();
 }
 
 /**
@@ -308,4 +330,4 @@ function floorOf(a) { return a === null ? null : Math.floor(a); }
 /** @param {unknown} a @param {{ has(x: unknown): boolean } | { includes(x: unknown): boolean }} list */
 function isIn(a, list) { return a !== null && ('has' in list ? list.has(a) : list.includes(a)); }
 
-export { validateLines, validateOneLine, classifyCombination, groupInto, anyIn, countIn, lt, le, gt, ge, add, sub, mul, div, neg, floorOf, isIn };
+export { startValidation, validateLines, validateOneLine, classifyCombination, groupInto, anyIn, countIn, lt, le, gt, ge, add, sub, mul, div, neg, floorOf, isIn };

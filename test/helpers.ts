@@ -18,6 +18,7 @@ export interface BundleModule {
   meta: { guidance: string; title: string; versions: string[]; sourceHash: string };
   validate(lines: readonly unknown[], options?: unknown): LineResult[];
   validateLine(line: unknown, options?: unknown): LineResult;
+  createValidator(options?: unknown): { add(line: unknown): void; finish(): LineResult[] };
   classify(code: string, modifiers?: readonly string[], serviceDate?: string): Record<string, unknown> | null;
 }
 

@@ -252,6 +252,7 @@ export function emitBundle(versions: RuleSet[], sourceHash: string): Bundle {
     _`/** What this bundle was compiled from. */\nexport const meta = Object.freeze(${literal(meta)});`,
     _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(VERSIONS, lines, options);\n}`,
     _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(VERSIONS, line, options);\n}`,
+    _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(VERSIONS, options);\n}`,
     _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(VERSIONS, procedureCode, modifiers, serviceDate);\n}`,
   ], '\n\n').toString() + '\n';
   const manifest: Manifest = {

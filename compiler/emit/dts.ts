@@ -80,6 +80,8 @@ export declare const meta: {
 
 /** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */
 export declare function validate(lines: readonly unknown[], options?: ValidateOptions): LineResult[];
+/** validate() for input that arrives a line at a time: add(line) for each, then finish() gives the results, in order. */
+export declare function createValidator(options?: ValidateOptions): { add(line: unknown): void; finish(): LineResult[] };
 /** Judge one line with its line-level rules only. */
 export declare function validateLine(line: unknown, options?: ValidateOptions): LineResult;
 /** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. */

@@ -75,6 +75,9 @@ describe.each(RULE_SETS)('bundle and interpreter agree: %s', (dir) => {
     fc.assert(
       fc.property(arbitraryLines(combos, modifiers), (lines) => {
         const got = bundle.validate(lines);
+        const oneByOne = bundle.createValidator();
+        for (const l of lines) oneByOne.add(l);
+        expect(oneByOne.finish()).toEqual(got);
         for (const r of got) {
           seen.add(r.status);
           for (const f of r.findings) seen.add(f.category);
