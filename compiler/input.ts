@@ -62,16 +62,24 @@ function parseJsonOr(text: string): unknown {
   }
 }
 
-/** The records of an input, in order. A JSON Lines line that is not JSON is yielded as its text. */
+/**
+ * The records of an input, in order: every line is one record (after a CSV's header row).
+ * A line that is not JSON, a blank one included, is yielded as its text, to be judged invalid:
+ * nothing in the input is silently dropped.
+ */
 export async function* readRecords(source: Readable, format: 'jsonl' | 'csv'): AsyncGenerator<unknown> {
   const lines = createInterface({ input: source, crlfDelay: Infinity });
   let header: string[] | null = null;
+  let first = true;
   for await (const rawLine of lines as AsyncIterable<string>) {
-    const line: string = header === null ? rawLine.replace(/^\uFEFF/, '') : rawLine;
-    if (line.trim() === '') continue;
+    const line: string = first ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    first = false;
     if (format === 'csv') {
-      if (header === null) { header = splitCsvRow(line).map((h) => h.trim()); continue; }
-      yield csvRecord(header, splitCsvRow(line));
+      if (header === null) {
+        if (line.trim() !== '') header = splitCsvRow(line).map((h) => h.trim());
+        continue;
+      }
+      yield line.trim() === '' ? line : csvRecord(header, splitCsvRow(line));
       continue;
     }
     try {

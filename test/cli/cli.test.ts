@@ -24,7 +24,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 const good = { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1 };
 
 describe('codeguide validate', () => {
-  it('writes one result per input record, in order, whatever the lines hold', async () => {
+  it('writes one result per input line, in order, whatever the lines hold (blank ones too)', async () => {
     const input = join(work, 'mixed.jsonl');
     const lines = [
       JSON.stringify(good),
@@ -39,16 +39,16 @@ describe('codeguide validate', () => {
     writeFileSync(input, `${lines.join('\n')}\n`);
     const { code, out, err } = await run('validate', '--rules', MINI, input);
     const results = out.trim().split('\n').map((l) => JSON.parse(l));
-    expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(results.map((r) => r.status)).toEqual(['accepted', 'invalid', 'invalid', 'out-of-scope', 'rejected', 'invalid', 'invalid']);
-    expect(results[4].findings[0].category).toBe('undefined-combination');
+    expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(results.map((r) => r.status)).toEqual(['accepted', 'invalid', 'invalid', 'out-of-scope', 'invalid', 'rejected', 'invalid', 'invalid']);
+    expect(results[5].findings[0].category).toBe('undefined-combination');
     expect(code).toBe(1);
-    expect(err).toMatch(/7 lines/);
-    expect(err).toMatch(/invalid\s+4/);
+    expect(err).toMatch(/8 lines/);
+    expect(err).toMatch(/invalid\s+5/);
     expect(err).toMatch(/undefined-combination/);
   });
 
-  it('any bytes at all: one result per non-blank line, never a crash', async () => {
+  it('any bytes at all: one result per line, never a crash', async () => {
     const input = join(work, 'fuzz.jsonl');
     const bundle = join(work, 'fuzz', 'mini.mjs');
     expect((await run('compile', MINI, '--out', bundle)).code).toBe(0);
@@ -57,7 +57,9 @@ describe('codeguide validate', () => {
         const flat = lines.map((l) => l.replace(/[\r\n\u2028\u2029]/g, ' '));
         writeFileSync(input, flat.join('\n'));
         const { code, out } = await run('validate', '--bundle', bundle, '--format', 'jsonl', input);
-        const expected = flat.filter((l) => l.trim() !== '').length;
+        // Every line is a record; a final newline ends the last line rather than starting another.
+        const text = flat.join('\n');
+        const expected = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
         const results = out === '' ? [] : out.trim().split('\n').map((l) => JSON.parse(l));
         expect(results.map((r) => r.index)).toEqual([...Array(expected).keys()]);
         expect([0, 1]).toContain(code);
