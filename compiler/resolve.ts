@@ -87,7 +87,12 @@ export function resolveExpr(scope: Scope, pending: PendingExpr, want: 'bool' | '
       case 'combo': {
         const key = [e.code, ...[...e.modifiers].sort()].join(':');
         const badMod = e.modifiers.find((m) => !scope.rules.modifiers.has(m));
-        if (badMod !== undefined) return [report(e, 'unknown-modifier', `modifier ${badMod} is not declared in this guidance`, didYouMean(badMod, scope.rules.modifiers.keys(), 'declare it under modifiers, or fix the spelling')), { k: 'const', v: key }];
+        if (badMod !== undefined) {
+          // Suggest the whole combination where the code has one close to it: "did you mean T2040:U6?"
+          const sameCode = [...scope.combinations].filter((c) => c.split(':')[0] === e.code);
+          const hint = didYouMean(key, sameCode, didYouMean(badMod, scope.rules.modifiers.keys(), 'declare it under modifiers, or fix the spelling'));
+          return [report(e, 'unknown-modifier', `modifier ${badMod} is not declared in this guidance`, hint), { k: 'const', v: key }];
+        }
         if (!scope.combinations.has(key)) return [report(e, 'unknown-combination', `${key} is not a combination in the catalogue`, didYouMean(key, scope.combinations, 'code patterns name catalogue entries: code then its defining modifiers, e.g. T2040:U6')), { k: 'const', v: key }];
         return [T('combo'), { k: 'const', v: key }];
       }
