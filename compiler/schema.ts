@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject } from 'ajv';
 import { closest, didYouMean, type Diagnostic } from './diagnostics.ts';
-import { diagnosticAt, type SourceFile } from './source.ts';
+import { diagnosticAt, sourceText, type SourceFile } from './source.ts';
 
 /** Where the schema lives, for editors and for the README. */
 export const SCHEMA_URL = new URL('./schema/rules.schema.json', import.meta.url);
@@ -86,8 +86,10 @@ function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
     }
     case 'type': {
       const want = String(e.params.type).replace(/,/g, ' or ');
-      return diagnosticAt({ file, path }, 'wrong-type', `${describe(path)} must be ${article(want)}`,
-        want.includes('array') ? 'write a list, e.g. [U6] or one "- item" per line' : `write ${article(want)} here`);
+      const quote = want.startsWith('string') && (typeof e.data === 'number' || typeof e.data === 'boolean');
+      const hint = quote ? `put it in quotes: "${sourceText({ file, path })}" (YAML reads it as a ${typeof e.data} otherwise)`
+        : want.includes('array') ? 'write a list, e.g. [U6] or one "- item" per line' : `write ${article(want)} here`;
+      return diagnosticAt({ file, path }, 'wrong-type', `${describe(path)} must be ${article(want)}`, hint);
     }
     case 'enum': {
       const values = (e.params.allowedValues as unknown[]).map((v) => String(v));

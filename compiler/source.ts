@@ -163,3 +163,9 @@ export function whereIs(place: Place): string {
   const [start] = offsetsOf(place);
   return `${place.file.path}:${place.file.lines.linePos(start).line}`;
 }
+
+/** The text a place has in its file, as written (e.g. `1.0`, where the parsed value is 1). */
+export function sourceText(place: Place): string {
+  const [start, end] = offsetsOf(place);
+  return place.file.text.slice(start, end);
+}
