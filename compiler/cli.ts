@@ -4,7 +4,7 @@
  * 1 some line was rejected or invalid (check/test: an example did not);
  * 2 could not run. Never ends with a stack trace.
  */
-import { createWriteStream, mkdirSync, statSync, writeFileSync, WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync, WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -152,6 +152,7 @@ async function validateCommand(rest: string[], out: Out, err: Out): Promise<numb
     if (!loaded) return 2;
     validator = await loadBundle(compileBundle(loaded).js);
   } else {
+    if (!existsSync(values.bundle as string)) throw new Error(`cannot load bundle ${String(values.bundle)}: no such file`);
     try {
       validator = (await import(pathToFileURL(resolve(values.bundle as string)).href)) as Validator;
     } catch (e) {
