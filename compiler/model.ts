@@ -165,3 +165,23 @@ export const LINE_FIELDS: Record<string, { type: 'string' | 'number' | 'date' | 
   planId: { type: 'string', nullable: true },
   serviceDays: { type: 'number', nullable: false },
 };
+
+/** One way to write a catalogue entry on a line: its defining modifiers, plus a delivery modifier or not. */
+export interface Variant { entry: ServiceEntry; modifiers: string[]; delivery: string }
+
+/** Every way a line can write each entry: without a delivery modifier, and with each one the entry allows. */
+export function variantsOf(rs: Pick<RuleSet, 'entries' | 'delivery'>): Variant[] {
+  return rs.entries.flatMap((entry) => [
+    { entry, modifiers: entry.modifiers, delivery: rs.delivery.default },
+    ...(entry.deliveryAllowed ? [...rs.delivery.modifiers].map(([mod, delivery]) => ({ entry, modifiers: [...entry.modifiers, mod], delivery })) : []),
+  ]);
+}
+
+/** The fields of a line that a variant fixes: constants when its rules are specialised. */
+export function variantConstants(v: Variant): Map<string, Value> {
+  const e = v.entry;
+  return new Map<string, Value>([
+    ['procedureCode', e.code], ['combination', e.combination], ['program', e.program], ['service', e.service], ['delivery', v.delivery],
+    ['staff', e.staff], ['unit', e.unit], ['outreach', e.outreach], ['amountRequired', e.amountRequired], ['description', e.description],
+  ]);
+}

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { formatDay, parseDay } from '../../runtime/record.js';
-import { aggregatesOf, usesAggregates } from '../evaluate.ts';
-import { LINE_FIELDS, type IR, type Rule, type RuleSet, type ServiceEntry, type Value } from '../model.ts';
+import { aggregatesOf, fold, usesAggregates } from '../evaluate.ts';
+import { LINE_FIELDS, variantConstants, variantsOf, type IR, type Rule, type RuleSet, type Value, type Variant } from '../model.ts';
 import { _, comment, indent, join, literal, name, trustedSource, type Code } from './codegen.ts';
 import { BUNDLE_DECLARATIONS } from './dts.ts';
-import { emitExpr, fold, type EmitContext } from './expr.ts';
+import { emitExpr, type EmitContext } from './expr.ts';
 
 const RUNTIME_FILES = ['record.js', 'engine.js'];
 
@@ -91,20 +91,15 @@ class VersionEmitter implements EmitContext {
     return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${this.message(rule)}(r, e, d), cite: ${rule.cite ?? ''} }`;
   }
 
-  private constsFor(e: ServiceEntry, delivery: string): Map<string, Value> {
-    return new Map<string, Value>([
-      ['procedureCode', e.code], ['combination', e.combination], ['program', e.program], ['service', e.service], ['delivery', delivery],
-      ['staff', e.staff], ['unit', e.unit], ['outreach', e.outreach], ['amountRequired', e.amountRequired], ['description', e.description],
-    ]);
-  }
+
 
   /**
    * The rules of one kind for one variant (an entry with or without a delivery modifier): each rule's
    * condition with the entry's fields as constants, dropping rules that can never hold. `null` when
    * none can — most lines then skip the kind altogether (for cross-line rules: never look at groups).
    */
-  private specialised(kind: 'check' | 'cross', e: ServiceEntry, delivery: string, rules: Rule[]): Code {
-    const consts = this.constsFor(e, delivery);
+  private specialised(kind: 'check' | 'cross', v: Variant, rules: Rule[]): Code {
+    const consts = variantConstants(v);
     const stmts: Code[] = [];
     for (const rule of rules) {
       const cond = fold(rule.when!.ir, consts, this.rs.bandings);
@@ -116,10 +111,10 @@ class VersionEmitter implements EmitContext {
     return this.shared(kind, kind === 'check' ? _`r, e, d, f` : _`it, r, e, d, f`, join(stmts, '\n'));
   }
 
-  private billable(e: ServiceEntry, delivery: string): Code {
-    const expr = this.rs.unitBases.get(e.unit)?.billableUnits;
+  private billable(v: Variant): Code {
+    const expr = this.rs.unitBases.get(v.entry.unit)?.billableUnits;
     if (!expr) return this.shared('units', _`r`, _`return r.units;`);
-    const ir = fold(expr.ir, this.constsFor(e, delivery), this.rs.bandings);
+    const ir = fold(expr.ir, variantConstants(v), this.rs.bandings);
     return this.shared('units', _`r`, _`const u = ${emitExpr(ir, this)};\nreturn typeof u === "number" ? u : r.units;`);
   }
 
@@ -134,8 +129,8 @@ class VersionEmitter implements EmitContext {
   }
 
   /** For each group slot: can a line of this variant ever be the `other` an aggregate looks for? */
-  private membership(e: ServiceEntry, delivery: string, aggregates: Extract<IR, { k: 'any' | 'count' }>[]): boolean[] {
-    const consts = this.constsFor(e, delivery);
+  private membership(v: Variant, aggregates: Extract<IR, { k: 'any' | 'count' }>[]): boolean[] {
+    const consts = variantConstants(v);
     return this.slots.map((group) => aggregates.some((a) => {
       if (a.group !== group) return false;
       const pred = fold(a.pred, new Map(), this.rs.bandings, consts);
@@ -170,25 +165,23 @@ class VersionEmitter implements EmitContext {
 
     const lookup = new Map<string, { from: number; code: Code }[]>();
     for (const e of rs.entries) {
-      const entryRef = this.id('E', e.index);
-      this.decls.push(_`const ${entryRef} = Object.freeze(${literal({
+      this.decls.push(_`const ${this.id('E', e.index)} = Object.freeze(${literal({
         program: e.program, service: e.service, staff: e.staff, outreach: e.outreach, combination: e.combination,
         unit: e.unit, amountRequired: e.amountRequired, description: e.description,
       })});`);
-      const ways: [string[], string][] = [[e.modifiers, rs.delivery.default]];
-      if (e.deliveryAllowed) for (const [mod, delivery] of rs.delivery.modifiers) ways.push([[...e.modifiers, mod], delivery]);
-      for (const [mods, delivery] of ways) {
-        const key = [e.code, ...[...mods].sort()].join(':');
-        const view = {
-          guidanceVersion: rs.guidance.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
-          program: e.program, service: e.service, delivery, staff: e.staff, outreach: e.outreach, unit: e.unit,
-          amountRequired: e.amountRequired, description: e.description,
-          effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
-        };
-        const member = this.membership(e, delivery, aggregates);
-        const variant = _`{ e: ${entryRef}, d: ${delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.specialised('check', e, delivery, lineRules)}, billable: ${this.billable(e, delivery)}, cross: ${this.specialised('cross', e, delivery, crossRules)}, member: ${literal(member)}, found: ${member.some(Boolean)}, view: Object.freeze(${literal(view)}) }`;
-        lookup.set(key, [...(lookup.get(key) ?? []), { from: e.effective ?? -Infinity, code: variant }]);
-      }
+    }
+    for (const v of variantsOf(rs)) {
+      const e = v.entry;
+      const key = [e.code, ...[...v.modifiers].sort()].join(':');
+      const view = {
+        guidanceVersion: rs.guidance.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
+        program: e.program, service: e.service, delivery: v.delivery, staff: e.staff, outreach: e.outreach, unit: e.unit,
+        amountRequired: e.amountRequired, description: e.description,
+        effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
+      };
+      const member = this.membership(v, aggregates);
+      const variant = _`{ e: ${this.id('E', e.index)}, d: ${v.delivery}, from: ${e.effective ?? -Infinity}, until: ${e.retired ?? Infinity}, check: ${this.specialised('check', v, lineRules)}, billable: ${this.billable(v)}, cross: ${this.specialised('cross', v, crossRules)}, member: ${literal(member)}, found: ${member.some(Boolean)}, view: Object.freeze(${literal(view)}) }`;
+      lookup.set(key, [...(lookup.get(key) ?? []), { from: e.effective ?? -Infinity, code: variant }]);
     }
     const cross = this.crossDriver();
     const invalid = rule('record');

@@ -1,63 +1,9 @@
 /**
- * Expressions to JavaScript: constant folding (entry fields are constants per
- * catalogue variant) and emission of the IR as inline code. Emitted code must
- * mean what compiler/evaluate.ts says.
+ * Expressions to JavaScript: emission of the (folded) IR as inline code.
+ * Emitted code must mean what compiler/evaluate.ts says.
  */
-import { evaluate } from '../evaluate.ts';
-import { ENTRY_FIELDS, LINE_FIELDS, type Banding, type IR, type Value } from '../model.ts';
+import { ENTRY_FIELDS, LINE_FIELDS, type IR, type Value } from '../model.ts';
 import { _, literal, name, type Code } from './codegen.ts';
-
-const NONE: ReadonlyMap<string, Value> = new Map();
-
-/**
- * Replace fields known in `consts` (of the line judged) and `otherConsts` (of
- * the other line in an aggregate) by their values, and fold every constant sub-expression.
- */
-export function fold(ir: IR, consts: ReadonlyMap<string, Value>, bandings: ReadonlyMap<string, Banding>, otherConsts: ReadonlyMap<string, Value> = NONE): IR {
-  const f = (x: IR) => fold(x, consts, bandings, otherConsts);
-  const isConst = (x: IR): x is { k: 'const'; v: Value } => x.k === 'const';
-  const value = (x: IR): IR => ({ k: 'const', v: evaluate(x, { bandings, field: () => null }) });
-  switch (ir.k) {
-    case 'const': return ir;
-    case 'field': {
-      const known = ir.of === 'this' ? consts : otherConsts;
-      return known.has(ir.name) ? { k: 'const', v: known.get(ir.name)! } : ir;
-    }
-    case 'and': case 'or': {
-      const a = f(ir.a);
-      const stop = ir.k === 'or';
-      if (isConst(a)) return Boolean(a.v) === stop ? { k: 'const', v: stop } : f(ir.b);
-      const b = f(ir.b);
-      if (isConst(b)) return Boolean(b.v) === stop ? { k: 'const', v: stop } : a;
-      return { k: ir.k, a, b };
-    }
-    case 'not': case 'neg': case 'whole': case 'floor': {
-      const x = f(ir.x);
-      const node = { ...ir, x } as IR;
-      return isConst(x) ? value(node) : node;
-    }
-    case 'band': {
-      const x = f(ir.x);
-      return isConst(x) ? value({ ...ir, x }) : { ...ir, x };
-    }
-    case 'if': {
-      const c = f(ir.c);
-      if (isConst(c)) return c.v ? f(ir.t) : f(ir.e);
-      return { k: 'if', c, t: f(ir.t), e: f(ir.e) };
-    }
-    case 'list': {
-      const items = ir.items.map(f);
-      return items.every(isConst) ? { k: 'const', v: items.map((x) => x.v) } : { k: 'list', items };
-    }
-    case 'any': case 'count': return { ...ir, pred: f(ir.pred) };
-    default: {
-      const a = f(ir.a);
-      const b = f(ir.b);
-      const node = { ...ir, a, b } as IR;
-      return isConst(a) && isConst(b) ? value(node) : node;
-    }
-  }
-}
 
 /** Where the emitted code finds things. */
 export interface EmitContext {
