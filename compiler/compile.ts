@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { checkBanding } from './checks/banding.ts';
 import { checkCatalogue, checkSetPatterns } from './checks/catalogue.ts';
+import { checkReachability } from './checks/reachability.ts';
 import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
 import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { emitBundle, type Bundle } from './emit/bundle.ts';
@@ -110,7 +111,8 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
     return { ...rule, when: r.expr };
   });
   if (hasErrors(out)) return { rules: null, diagnostics: out };
-  return { rules: { ...pre, unitBases, rules }, diagnostics: [...diagnostics, ...out] };
+  const checked: RuleSet = { ...pre, unitBases, rules };
+  return { rules: checked, diagnostics: [...diagnostics, ...out, ...checkReachability(checked)] };
 }
 
 /** Compile checked rule sets to a bundle. */

@@ -63,6 +63,7 @@ export const DIAGNOSTIC_CODES = {
   'banding-overlap': 'two bands of a banding claim the same minutes',
   'missing-citation': 'a rule, entry, set, banding or date has no citation',
   'unknown-template-field': 'a message template names a field that does not exist',
+  'rule-never-applies': 'a rule\'s condition is false for every catalogue entry (a warning)',
   'example-field': 'an example names an expected field or outcome that does not exist',
   'example-failed': 'an example does not come out as its `expect` says',
 } as const;

@@ -12,16 +12,15 @@ import { DIAGNOSTIC_CODES, formatDiagnostic, type Diagnostic } from '../../compi
 import { runExamples } from '../../compiler/examples.ts';
 import { MINI } from '../helpers.ts';
 
-interface Case { case: string; code: string; edit: [string, string, string] }
+interface Case { case: string; code: string; severity?: 'error' | 'warning'; edit: [string, string, string] }
 const root = 'test/fixtures/diagnostics';
 const cases = parse(readFileSync(join(root, 'cases.yaml'), 'utf8')) as Case[];
 const update = process.env.UPDATE_GOLDEN === '1';
 
 async function diagnose(dir: string): Promise<Diagnostic[]> {
   const loaded = loadRules(dir);
-  if (loaded.diagnostics.length > 0) return loaded.diagnostics;
   const reports = await Promise.all(loaded.versions.map(runExamples));
-  return reports.flatMap((r) => r.failed);
+  return [...loaded.diagnostics, ...reports.flatMap((r) => r.failed)];
 }
 
 describe('diagnostics (golden)', () => {
@@ -30,7 +29,7 @@ describe('diagnostics (golden)', () => {
   });
 
   for (const c of cases) {
-    it(`${c.case}: one ${c.code} error at the right place`, async () => {
+    it(`${c.case}: one ${c.code} ${c.severity ?? 'error'} at the right place`, async () => {
       const dir = join(root, '.work', c.case, 'mini-guidance');
       rmSync(join(root, '.work', c.case), { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
@@ -42,9 +41,11 @@ describe('diagnostics (golden)', () => {
       writeFileSync(path, text.replace(find, replace));
 
       const diagnostics = await diagnose(dir);
-      const errors = diagnostics.filter((d) => d.severity === 'error');
-      expect(errors.map((d) => d.code)).toEqual([c.code]);
-      const d = errors[0]!;
+      const severity = c.severity ?? 'error';
+      const found = diagnostics.filter((d) => d.severity === severity);
+      expect(found.map((d) => d.code)).toEqual([c.code]);
+      if (severity === 'warning') expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const d = found[0]!;
       expect(d.file).toBe(join(dir, '1.0', file));
       expect(d.hint.length).toBeGreaterThan(0);
       expect(d.line).toBeGreaterThan(0);
