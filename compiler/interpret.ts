@@ -4,27 +4,10 @@
  * cross-line comparison). Tests run every behaviour case through it and through
  * the emitted bundle, and the two must agree.
  */
-import { checkRecord, echoIds, formatDay, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import type { Finding, LineResult } from '../runtime/bundle.d.ts';
 import { evaluate, usesAggregates, type EvalEnv } from './evaluate.ts';
 import type { Rule, RuleSet, ServiceEntry, Value } from './model.ts';
-
-/** One output record (see the README, "The compiled bundle"). */
-export interface LineResult {
-  index: number;
-  claimId: string | null;
-  lineNumber: number | null;
-  status: 'accepted' | 'rejected' | 'out-of-scope' | 'invalid';
-  program: string | null;
-  service: string | null;
-  delivery: string | null;
-  staff: string | null;
-  outreach: boolean | null;
-  billableUnits: number | null;
-  guidanceVersion: string | null;
-  findings: Finding[];
-}
-
-export interface Finding { rule: string; category: string; severity: 'error' | 'warning'; message: string; cite: string }
 
 interface Judged { index: number; r: LineRecord; e: ServiceEntry; d: string; rs: RuleSet; result: LineResult }
 
@@ -154,4 +137,4 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-export { formatDay };
+export type { Finding, LineResult };
