@@ -1,0 +1,76 @@
+/**
+ * The input record, declared once. The record check, the expression scope,
+ * the bundle's `.d.ts`, the CSV reader, the X12 837 mapping and the README's
+ * field table all come from this table; a test fails when any of them drifts.
+ */
+
+/** How a field is written in an input record, and what it becomes once checked. */
+export type FieldKind =
+  /** Text; a required one must not be empty or only spaces. */
+  | 'id'
+  /** Free text. */
+  | 'text'
+  /** Text compared upper-cased and trimmed (credentials). */
+  | 'upperText'
+  /** A whole number of at least `min`. */
+  | 'integer'
+  /** A finite number; `positive`: > 0, else ≥ 0. */
+  | 'number'
+  /** `YYYY-MM-DD`, a real date; becomes a day number. */
+  | 'date'
+  /** A procedure code: see compiler/codes.ts; upper-cased. */
+  | 'code'
+  /** A list of 0–4 two-character modifiers; upper-cased and sorted. */
+  | 'modifiers'
+  /** Two digits; a whole number 0–99 is read as its two-digit code. */
+  | 'placeOfService';
+
+/** The type an expression sees for a field. */
+export type ExprType = 'string' | 'number' | 'date' | 'list';
+
+export interface RecordField {
+  name: string;
+  kind: FieldKind;
+  required: boolean;
+  /** For `integer`: the least value. For `number`: true when the value must be > 0. */
+  min?: number;
+  positive?: boolean;
+  /** Must not be before this other date field (serviceDateEnd ≥ serviceDate). */
+  notBefore?: string;
+  /** The CSV header naming the column (the same name as in JSON Lines). */
+  csv: string;
+  /** Where an X12 837P/837I service line carries it, or null when the 837 does not. */
+  x12: string | null;
+  /** The type expressions see. */
+  type: ExprType;
+  /** For people: the README table and the `.d.ts`. */
+  description: string;
+}
+
+/** The input record's fields, in the order records are documented and checked. */
+export const RECORD_FIELDS: readonly RecordField[] = [
+  { name: 'claimId', kind: 'id', required: true, csv: 'claimId', x12: 'CLM01', type: 'string', description: 'the claim or encounter the line belongs to' },
+  { name: 'lineNumber', kind: 'integer', min: 1, required: true, csv: 'lineNumber', x12: 'LX01', type: 'number', description: 'the line\'s number within its claim' },
+  { name: 'memberId', kind: 'id', required: true, csv: 'memberId', x12: 'NM1*IL NM109', type: 'string', description: 'the member served' },
+  { name: 'serviceDate', kind: 'date', required: true, csv: 'serviceDate', x12: 'DTP*472 (D8, or RD8 start)', type: 'date', description: 'date of service, or the first day of a range' },
+  { name: 'serviceDateEnd', kind: 'date', required: false, notBefore: 'serviceDate', csv: 'serviceDateEnd', x12: 'DTP*472 RD8 end', type: 'date', description: 'last day of a range of service dates' },
+  { name: 'procedureCode', kind: 'code', required: true, csv: 'procedureCode', x12: 'SV101-2 / SV202-2', type: 'string', description: 'HCPCS Level II or CPT code' },
+  { name: 'modifiers', kind: 'modifiers', required: false, csv: 'modifiers', x12: 'SV101-3..6 / SV202-3..6', type: 'list', description: 'procedure modifiers, in any order' },
+  { name: 'units', kind: 'number', positive: true, required: true, csv: 'units', x12: 'SV104 / SV205', type: 'number', description: 'units reported' },
+  { name: 'minutes', kind: 'integer', min: 0, required: false, csv: 'minutes', x12: null, type: 'number', description: 'time spent, in minutes' },
+  { name: 'amount', kind: 'number', required: false, csv: 'amount', x12: 'SV102 / SV203', type: 'number', description: 'billed or deposit amount' },
+  { name: 'placeOfService', kind: 'placeOfService', required: false, csv: 'placeOfService', x12: 'SV105, else CLM05-1', type: 'string', description: 'place of service code, e.g. "02"' },
+  { name: 'staffCredential', kind: 'upperText', required: false, csv: 'staffCredential', x12: null, type: 'string', description: 'credential of the staff who provided the service (RN, LCSW, CHW, …); compared upper-cased' },
+  { name: 'renderingTaxonomy', kind: 'text', required: false, csv: 'renderingTaxonomy', x12: 'PRV*PE in 2420A/2310B', type: 'string', description: 'rendering provider taxonomy' },
+  { name: 'planId', kind: 'text', required: false, csv: 'planId', x12: null, type: 'string', description: 'the managed care plan' },
+];
+
+/** Line fields computed from the record, visible to expressions like record fields. */
+export const DERIVED_FIELDS: readonly { name: string; type: ExprType; nullable: boolean; description: string }[] = [
+  { name: 'serviceDays', type: 'number', nullable: false, description: 'days in serviceDate..serviceDateEnd (1 without an end)' },
+];
+
+/** The record field of a name, if there is one. */
+export function recordField(name: string): RecordField | undefined {
+  return RECORD_FIELDS.find((f) => f.name === name);
+}
