@@ -29,14 +29,9 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
   let pending: Buffer[] = [];
   let pendingLength = 0;
   let tooLong = false; // the current line is past the limit: count it, keep none of it
-  let first = true;
   for await (const raw of source) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     let pos = 0;
-    if (first && chunk.length > 0) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) { pos = 3; lineStart = 3; }
-    }
     let nl = chunk.indexOf(NL, pos);
     // Fast path: whole lines, no partial line waiting, all valid UTF-8 — decode once and split.
     if (nl !== -1 && pendingLength === 0 && !tooLong) {
@@ -97,7 +92,8 @@ function judgeBytes(bytes: Buffer, lineNo: number, lineStart: number): ReadItem 
 
 /** One line's text (valid UTF-8, `byteLength` bytes) as an item. */
 export function judgeText(line: string, lineNo: number, byteLength: number): ReadItem {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  let text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  if (lineNo === 1 && text.startsWith('\uFEFF')) text = text.slice(1); // a byte-order mark
   if (byteLength > LINE_LIMITS.bytes) return tooLongProblem(lineNo, byteLength);
   if (text.trim() === '') return { problem: `line ${lineNo} is blank; a record is one JSON object` };
   let record: unknown;
