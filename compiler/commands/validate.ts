@@ -80,6 +80,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
 
   const writer = new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
   const stop = onInterrupt(writer, outPath, err);
+  let resultsWritten = false;
   try {
     const stats = new RunStats();
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
@@ -119,6 +120,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
       if ((++written & 0xfff) === 0) progress.update('writing', written, input.bytesRead());
     }
     await writer.close();
+    resultsWritten = true;
     progress.clear();
     if (reportPath !== null) await writeReport(reportPath, stats, validator, { input: inputPath, format: detected, outPath, seconds: (performance.now() - started) / 1000 });
     err.write(summaryText(stats, outPath));
@@ -126,7 +128,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   } catch (e) {
     writer.abort();
     if (e instanceof WriteError) {
-      err.write(`codeguide: ${e.message}${outPath !== null ? `; ${outPath} was left as it was` : ''}\n`);
+      err.write(`codeguide: ${e.message}${outPath !== null && !resultsWritten ? `; ${outPath} was left as it was` : ''}\n`);
       return 2;
     }
     throw e;

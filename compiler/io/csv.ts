@@ -103,6 +103,8 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
 
   const parser = parse({
     relax_column_count: true, relax_quotes: true, skip_records_with_error: true, bom: true,
+    // Rows end at CRLF or LF only: a lone CR is text (csv-parse would otherwise guess from the first one it meets).
+    record_delimiter: ['\r\n', '\n'],
     on_record: onRecord, on_skip: onSkip,
   });
   parser.on('error', (e) => { failed = e; });

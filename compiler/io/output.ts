@@ -186,7 +186,8 @@ export function fileTarget(path: string): Target {
       await new Promise<void>((done) => {
         if (failure !== null) { done(); return; }
         stream.once('error', () => done());
-        stream.end(() => done());
+        // end's callback gets a write error before the 'error' event does.
+        stream.end((e?: Error | null) => { if (e) failure ??= e; done(); });
       });
       closed = true;
       if (failure !== null) { removeQuietly(direct ? null : temp); check(); }

@@ -318,8 +318,15 @@ export async function* readX12(source: AsyncIterable<Uint8Array | string>, file:
       if (expectIsa) {
         if (!text.startsWith('ISA', pos)) {
           if (text.length - pos < 3 && !final) break;
-          reader.startInterchange(text.slice(pos), true);
-          dead = true;
+          if (reader.segmentNo === 0) {
+            // Without a first ISA there are no separators to read anything by.
+            reader.startInterchange(text.slice(pos), true);
+            dead = true;
+            continue;
+          }
+          // After an IEA, text that is not an ISA is read with the separators before it.
+          reader.fault(`segment ${reader.segmentNo + 1} follows the end of an interchange (IEA) but is not an ISA; it is read with the previous interchange's separators`);
+          expectIsa = false;
           continue;
         }
         const length = reader.startInterchange(text.slice(pos, pos + 4096), final);
