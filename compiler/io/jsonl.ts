@@ -33,8 +33,20 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     let pos = 0;
     let nl = chunk.indexOf(NL, pos);
-    // Fast path: whole lines, no partial line waiting, all valid UTF-8 — decode once and split.
-    if (nl !== -1 && pendingLength === 0 && !tooLong) {
+    // A line begun in an earlier chunk ends here.
+    if (nl !== -1 && (pendingLength > 0 || tooLong)) {
+      lineNo++;
+      if (tooLong) yield tooLongProblem(lineNo, pendingLength + (nl - pos));
+      else yield judgeBytes(Buffer.concat([...pending, chunk.subarray(pos, nl)]), lineNo, lineStart);
+      pending = [];
+      pendingLength = 0;
+      tooLong = false;
+      pos = nl + 1;
+      lineStart = offset + pos;
+      nl = chunk.indexOf(NL, pos);
+    }
+    // Fast path: the whole lines of the chunk are valid UTF-8 — decode once and split.
+    if (nl !== -1) {
       const last = chunk.lastIndexOf(NL);
       const block = chunk.subarray(pos, last);
       if (isUtf8(block)) {
@@ -48,17 +60,10 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
         nl = -1;
       }
     }
+    // Slow path, line by line, naming the offset of bad bytes.
     while (nl !== -1) {
       lineNo++;
-      if (tooLong) {
-        yield tooLongProblem(lineNo, pendingLength + (nl - pos));
-      } else {
-        const bytes = pendingLength === 0 ? chunk.subarray(pos, nl) : Buffer.concat([...pending, chunk.subarray(pos, nl)]);
-        yield judgeBytes(bytes, lineNo, lineStart);
-      }
-      pending = [];
-      pendingLength = 0;
-      tooLong = false;
+      yield judgeBytes(chunk.subarray(pos, nl), lineNo, lineStart);
       pos = nl + 1;
       lineStart = offset + pos;
       nl = chunk.indexOf(NL, pos);
@@ -102,7 +107,7 @@ export function judgeText(line: string, lineNo: number, byteLength: number): Rea
   } catch (e) {
     return { problem: `line ${lineNo} is not JSON: ${(e as Error).message}` };
   }
-  if (record !== null && typeof record === 'object') {
+  if (record !== null && typeof record === 'object' && !plainRecord(text, record)) {
     const fault = scanJson(text);
     if (fault !== null) return { problem: `line ${lineNo} ${fault}`, ...idsOf(record) };
   }
@@ -116,6 +121,38 @@ function idsOf(record: object): { claimId?: string; lineNumber?: number } {
   if (Object.hasOwn(r, 'claimId') && typeof r.claimId === 'string') ids.claimId = r.claimId;
   if (Object.hasOwn(r, 'lineNumber') && typeof r.lineNumber === 'number' && Number.isFinite(r.lineNumber)) ids.lineNumber = r.lineNumber;
   return ids;
+}
+
+/**
+ * A quick proof that parsed text has no duplicate key and is not too deep, for the usual
+ * record: few brackets (so depth is within the limit) and as many colons as keys (every
+ * key is followed by a colon, so a repeated key would leave more colons than keys).
+ * False means "not proven": scanJson decides.
+ */
+function plainRecord(text: string, value: object): boolean {
+  let opens = 0;
+  for (let i = text.indexOf('{'); i !== -1 && opens <= LINE_LIMITS.depth; i = text.indexOf('{', i + 1)) opens++;
+  for (let i = text.indexOf('['); i !== -1 && opens <= LINE_LIMITS.depth; i = text.indexOf('[', i + 1)) opens++;
+  if (opens > LINE_LIMITS.depth) return false;
+  let colons = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) colons++;
+  return colons === countKeys(value);
+}
+
+/** Keys of every object in a parsed value (its depth is known to be small). */
+function countKeys(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const v of value) if (v !== null && typeof v === 'object') n += countKeys(v);
+    return n;
+  }
+  for (const k in value) {
+    n++;
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== null && typeof v === 'object') n += countKeys(v);
+  }
+  return n;
 }
 
 const QUOTE = 34;

@@ -56,16 +56,20 @@ export const FROM_837: Readonly<Record<string, (line: ServiceLine837) => string 
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)$/;
 
+/** The fields an 837 carries, each with its reading, worked out once from the field table. */
+const READINGS = RECORD_FIELDS.filter((f) => f.x12 !== null).map((f) => {
+  const read = FROM_837[f.x12!];
+  if (read === undefined) throw new Error(`no 837 reading for ${f.x12} (field ${f.name})`);
+  return { name: f.name, numeric: f.kind === 'integer' || f.kind === 'number', read };
+});
+
 /** The input record of a service line, by the field table; numbers where the field is numeric. */
 export function recordOf837(line: ServiceLine837): Record<string, unknown> {
-  const record: Record<string, unknown> = Object.create(null);
-  for (const f of RECORD_FIELDS) {
-    if (f.x12 === null) continue;
-    const read = FROM_837[f.x12];
-    if (read === undefined) throw new Error(`no 837 reading for ${f.x12} (field ${f.name})`);
+  const record: Record<string, unknown> = {};
+  for (const { name, numeric, read } of READINGS) {
     const v = read(line);
     if (v === undefined) continue;
-    record[f.name] = typeof v === 'string' && (f.kind === 'integer' || f.kind === 'number') && NUMBER.test(v) ? Number(v) : v;
+    record[name] = numeric && typeof v === 'string' && NUMBER.test(v) ? Number(v) : v;
   }
   return record;
 }
@@ -76,6 +80,14 @@ function utf8Of(text: string): string | number {
   const bytes = Buffer.from(text, 'latin1');
   const bad = firstInvalidUtf8(bytes);
   return bad === -1 ? bytes.toString('utf8') : bad;
+}
+
+/** Segments whose elements the reader uses; others are only counted. */
+const READ_SEGMENTS = new Set(['GS', 'ST', 'HL', 'NM1', 'CLM', 'PRV', 'LX', 'SV1', 'SV2', 'DTP', 'SE', 'GE', 'IEA']);
+const NO_ELEMENTS: string[] = [];
+
+function valueOf(e: readonly string[], i: number, at: number): Value {
+  return { text: (e[i] ?? '').trim(), at };
 }
 
 /** Reading state of one file: envelope, hierarchy, claim, line. */
@@ -136,9 +148,10 @@ class Reader {
   segment(seg: string, at: number): void {
     this.segmentNo++;
     if (this.st !== null) this.st.segments++;
-    const e = seg.split(this.elementSep);
-    const id = e[0]!;
-    const value = (i: number): Value => ({ text: (e[i] ?? '').trim(), at });
+    const cut = seg.indexOf(this.elementSep);
+    const id = cut === -1 ? seg : seg.slice(0, cut);
+    // Only the segments read here are split into elements.
+    const e = READ_SEGMENTS.has(id) ? seg.split(this.elementSep) : NO_ELEMENTS;
     switch (id) {
       case 'GS':
         if (this.gs !== null) this.fault(`functional group ${this.gs.control} has no GE before the GS at segment ${this.segmentNo}`);
@@ -160,26 +173,26 @@ class Reader {
         break;
       case 'NM1':
         this.lastName = (e[1] ?? '').trim();
-        if (this.lastName === 'IL' && !this.inClaim) this.member = value(9);
+        if (this.lastName === 'IL' && !this.inClaim) this.member = valueOf(e, 9, at);
         break;
       case 'CLM':
         this.endLine();
         this.endClaim();
         this.inClaim = true;
-        this.claim = value(1);
+        this.claim = valueOf(e, 1, at);
         this.claimPlace = { text: (e[5] ?? '').split(this.componentSep)[0]!.trim(), at };
         break;
       case 'PRV':
         if ((e[1] ?? '').trim() === 'PE' && this.inClaim) {
-          if (this.line !== null) this.line.taxonomy = value(3);
-          else this.claimTaxonomy = value(3);
+          if (this.line !== null) this.line.taxonomy = valueOf(e, 3, at);
+          else this.claimTaxonomy = valueOf(e, 3, at);
         }
         break;
       case 'LX':
         this.endLine();
         this.line = {
           member: this.member, claim: this.claim, claimPlace: this.claimPlace, claimTaxonomy: this.claimTaxonomy,
-          lx: value(1), lxSegment: this.segmentNo, service: null, date: null, taxonomy: null,
+          lx: valueOf(e, 1, at), lxSegment: this.segmentNo, service: null, date: null, taxonomy: null,
         };
         break;
       case 'SV1': case 'SV2': {
@@ -188,12 +201,15 @@ class Reader {
           break;
         }
         const institutional = id === 'SV2';
-        const composite = (e[institutional ? 2 : 1] ?? '').split(this.componentSep).map((c) => c.trim());
-        this.line.service = { elements: e.map((x) => x.trim()), composite, segment: this.segmentNo, at, institutional };
+        const composite = (e[institutional ? 2 : 1] ?? '').split(this.componentSep);
+        for (let k = 0; k < composite.length; k++) composite[k] = composite[k]!.trim();
+        const elements: string[] = [];
+        for (const x of e) elements.push(x.trim());
+        this.line.service = { elements, composite, segment: this.segmentNo, at, institutional };
         break;
       }
       case 'DTP':
-        if ((e[1] ?? '').trim() === '472' && this.line !== null) this.line.date = value(3);
+        if ((e[1] ?? '').trim() === '472' && this.line !== null) this.line.date = valueOf(e, 3, at);
         break;
       case 'SE': this.endTransaction(e); break;
       case 'GE': this.endGroup(e); break;
@@ -225,31 +241,32 @@ class Reader {
     const ids: { claimId?: string; lineNumber?: number } = {};
     if (line.claim !== null && typeof utf8Of(line.claim.text) === 'string') ids.claimId = line.claim.text;
     if (/^\d+$/.test(line.lx.text)) ids.lineNumber = Number(line.lx.text);
-    const where = `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
+    const where = (): string => `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
     if (line.service === null) {
-      this.out.push({ problem: `${where} has no SV1/SV2 service segment`, ...ids, origin });
+      this.out.push({ problem: `${where()} has no SV1/SV2 service segment`, ...ids, origin });
       return;
     }
     if (line.date === null) {
-      this.out.push({ problem: `${where} has no DTP*472 service date`, ...ids, origin });
+      this.out.push({ problem: `${where()} has no DTP*472 service date`, ...ids, origin });
       return;
     }
     for (const v of [line.member, line.claim, line.claimPlace, line.claimTaxonomy, line.lx, line.date, line.taxonomy]) {
       if (v === null) continue;
       const u = utf8Of(v.text);
       if (typeof u === 'number') {
-        this.out.push({ problem: `${where} is not valid UTF-8: a value of the segment at byte offset ${v.at} of the file`, ...ids, origin });
+        this.out.push({ problem: `${where()} is not valid UTF-8: a value of the segment at byte offset ${v.at} of the file`, ...ids, origin });
         return;
       }
       v.text = u;
     }
     const sv = line.service;
-    const bad = sv.elements.map(utf8Of).findIndex((u) => typeof u === 'number');
-    if (bad !== -1) {
-      this.out.push({ problem: `${where} is not valid UTF-8: the segment at byte offset ${sv.at} of the file`, ...ids, origin });
+    let bad = false;
+    for (const x of sv.elements) if (typeof utf8Of(x) === 'number') bad = true;
+    if (bad) {
+      this.out.push({ problem: `${where()} is not valid UTF-8: the segment at byte offset ${sv.at} of the file`, ...ids, origin });
       return;
     }
-    sv.composite = sv.composite.map((c) => utf8Of(c) as string);
+    for (let k = 0; k < sv.composite.length; k++) sv.composite[k] = utf8Of(sv.composite[k]!) as string;
     this.out.push({ record: recordOf837(line), origin });
   }
 

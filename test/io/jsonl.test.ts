@@ -63,6 +63,13 @@ describe('JSON Lines reader', () => {
     expect(await read('[1,2]\nnull\n"x"\n')).toEqual([{ record: [1, 2] }, { record: null }, { record: 'x' }]);
   });
 
+  it('a repeated key is found however the line is spaced or nested', async () => {
+    for (const line of ['{"a":1,"a" :2}', '{"a" : 1, "a":2}', '{"x":"10:30","a":1,"a":2}', '{"m":[{"b":1,"b":1}]}', '{ "a" :\t1 ,\t"a":1 }', '{"__proto__":1,"__proto__":2}']) {
+      expect(await read(line), line).toEqual([{ problem: expect.stringMatching(/twice/) }]);
+    }
+    for (const line of ['{"a":"x:y","b":1}', '{ "a" : 1 , "b" : [ { "a" : 1 } ] }']) expect(await read(line), line).toEqual([{ record: JSON.parse(line) }]);
+  });
+
   it('scanJson tells strings with escaped quotes and braces from structure', () => {
     expect(scanJson('{"a":"}\\"{","b":"[[","c":{"a":1}}')).toBeNull();
     expect(scanJson('{"a\\\\":1,"a\\\\":2}')).toMatch(/twice/);
