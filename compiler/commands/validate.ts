@@ -116,7 +116,10 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
         if (side.origin !== undefined) r = { ...r, origin: side.origin };
       }
       stats.add(r, side?.month ?? null);
-      if (!writer.gone) await writer.write(r);
+      if (!writer.gone) {
+        const full = writer.write(r);
+        if (full !== undefined) await full;
+      }
       if ((++written & 0xfff) === 0) progress.update('writing', written, input.bytesRead());
     }
     await writer.close();

@@ -66,15 +66,15 @@ export class ResultWriter {
   /** True once the reader of standard output went away. */
   get gone(): boolean { return this.target.gone; }
 
-  /** Add one result; resolves when the target can take more. */
-  async write(result: OutputResult): Promise<void> {
+  /** Add one result; when a block is handed to the target, a promise that resolves when it can take more. */
+  write(result: OutputResult): Promise<void> | undefined {
     if (!this.started) {
       this.started = true;
       if (this.format === 'csv') this.buffer += `${[...CSV_COLUMNS, ...(this.withOrigin ? ORIGIN_COLUMNS : [])].join(',')}\r\n`;
     }
     this.buffer += this.format === 'csv' ? csvRow(result, this.withOrigin) : `${JSON.stringify(result)}\n`;
     this.count++;
-    if (this.buffer.length >= 65536) await this.flush();
+    return this.buffer.length >= 65536 ? this.flush() : undefined;
   }
 
   private async flush(): Promise<void> {
@@ -136,7 +136,7 @@ export function streamTarget(out: TextOut, name = 'standard output'): Target {
       // Let an error from the last write arrive before saying all went well.
       await new Promise((r) => setImmediate(r));
       stream.off?.('error', onError);
-      if (!gone) stream.on?.('error', () => {}); // a late EPIPE must not become an uncaught error
+      stream.on?.('error', () => {}); // a late EPIPE must not become an uncaught error
       check();
     },
     abort() { stream.off?.('error', onError); },

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../compiler/cli.ts';
 import { CSV_COLUMNS } from '../../compiler/io/output.ts';
-import { progressText } from '../../compiler/io/progress.ts';
+import { createProgress, progressText } from '../../compiler/io/progress.ts';
 import { MINI } from '../helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-vio-'));
@@ -128,5 +128,21 @@ describe('the progress line', () => {
     expect(progressText({ phase: 'reading', lines: 1_200_000, bytesRead: 250e6, size: 1000e6, elapsedMs: 4000 })).toBe('reading 25% · 1,200,000 lines · 300,000 lines/s · about 12 s left');
     expect(progressText({ phase: 'reading', lines: 10, bytesRead: 1, size: 1000, elapsedMs: 400_000 })).toMatch(/about \d+ h \d+ min left$/);
     expect(progressText({ phase: 'validating', lines: 5000, bytesRead: 100, size: 0, elapsedMs: 1000 })).toBe('validating · 5,000 lines · 5,000 lines/s');
+  });
+
+  it('redraws one line at most every 200 ms and clears it at the end', () => {
+    let text = '';
+    let now = 0;
+    const progress = createProgress({ write: (s) => { text += s; } }, 1000, true, () => now);
+    now = 1000; progress.update('reading', 100, 500);
+    now = 1100; progress.update('reading', 150, 600); // too soon: not drawn
+    now = 1300; progress.update('reading', 200, 800);
+    progress.clear();
+    expect(text).toBe('\r\x1b[Kcodeguide: reading 50% · 100 lines · 100 lines/s · about 1 s left\r\x1b[Kcodeguide: reading 80% · 200 lines · 154 lines/s · about 1 s left\r\x1b[K');
+    let silent = '';
+    const off = createProgress({ write: (s) => { silent += s; } }, 1000, false);
+    off.update('reading', 1, 1);
+    off.clear();
+    expect(silent).toBe('');
   });
 });
