@@ -6,7 +6,7 @@
  */
 import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
-import { ENTRY_FIELDS, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
+import { ENTRY_FIELDS, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
 import { evaluate, type EvalEnv } from './evaluate.ts';
 import { aggregatesOf, visit } from './plan/fold.ts';
 
@@ -172,3 +172,18 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 export type { Finding, LineResult };
+
+/**
+ * The value of an expression for the first of `lines`, judged among the others (for tests of the language):
+ * `unclassified` when that line is not a classified line of the edition.
+ */
+export function interpretExpression(rs: RuleSet, lines: readonly unknown[], ir: IR): { value: Value } | { unclassified: true } {
+  const judged: Judged[] = [];
+  lines.forEach((raw, index) => {
+    const j = judge([rs], raw, index);
+    if ('e' in j) judged.push(j);
+  });
+  const first = judged.find((j) => j.index === 0);
+  if (!first) return { unclassified: true };
+  return { value: evaluate(ir, envFor(first, judged)) };
+}

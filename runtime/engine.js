@@ -47,6 +47,7 @@
  * @property {Edition[]} editions oldest first
  * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
  * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
+ * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
  * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Edition, g: Item[][][] | null }} Item
  */
 
@@ -109,7 +110,7 @@ export function judgeLine(B, raw, index) {
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d));
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
-  if (x.cross === null && !x.found) return res;
+  if (x.cross === null && !x.found && !B.keepAll) return res;
   return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
 }
 
@@ -153,13 +154,22 @@ export function startValidation(B) {
         out.push(j);
       }
     },
+    /**
+     * The kept line of an input index, or null (used when probing expressions).
+     * @param {number} index
+     * @returns {Item | null}
+     */
+    item(index) {
+      for (const list of byEdition) for (const it of list) if (it.res.index === index) return it;
+      return null;
+    },
     /** @returns {Result[]} */
     finish() {
       if (!finished) {
         finished = true;
         for (let k = 0; k < B.editions.length; k++) {
           const cross = B.editions[k].cross;
-          if (cross !== null && byEdition[k].length > 1) cross(byEdition[k]);
+          if (cross !== null && (byEdition[k].length > 1 || B.keepAll)) cross(byEdition[k]);
         }
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }

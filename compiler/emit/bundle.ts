@@ -21,7 +21,7 @@ class EditionPrinter implements PrintContext {
   private readonly functions = new Map<string, Code>();
   readonly attributes: ReadonlySet<string>;
 
-  constructor(private readonly plan: EditionPlan, private readonly ei: number, readonly link: Linker) {
+  constructor(private readonly plan: EditionPlan, private readonly ei: number, readonly link: Linker, private readonly probing: boolean) {
     this.attributes = new Set(plan.rules.attributes.keys());
   }
 
@@ -112,7 +112,10 @@ class EditionPrinter implements PrintContext {
       effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
     };
     const notEffective = this.shared('notEffective', _`r, e, d`, _`return ${this.finding(this.plan.builtin.effective, _`${this.message(v.notEffectiveMessage)}(r, e, d, null, null)`)};`);
-    return _`{ e: ${entryRef}, d: ${v.delivery}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${this.rules('cross', v.cross)}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)}) }`;
+    // Probing (tests of the language) keeps every line and gives each its groups.
+    const cross = this.probing && v.cross.length === 0 ? _`() => {}` : this.rules('cross', v.cross);
+    const probes = this.probing ? _`, probes: [${join(v.probes.map((p) => _`(it, r, e, d, u) => ${printExpr(p, this)}`), ', ')}]` : _``;
+    return _`{ e: ${entryRef}, d: ${v.delivery}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
   }
 
   print(): { decls: Code; ref: Code } {
@@ -183,11 +186,15 @@ export function emitBundle(editions: RuleSet[], sourceHash: string): Bundle {
   return printBundle(planGuidance(editions, sourceHash));
 }
 
-export function printBundle(plan: ValidatorPlan): Bundle {
+/**
+ * Print a plan. With `probing`, the module also exports `probe(lines, i)`: the value of the plan's probe
+ * expression `i` for the first line, judged among the others (compiler/probe.ts).
+ */
+export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
   const link = new Linker();
   link.module(record);
   link.module(engine);
-  const printed = plan.editions.map((e, i) => new EditionPrinter(e, i, link).print());
+  const printed = plan.editions.map((e, i) => new EditionPrinter(e, i, link, probing).print());
   const meta = deepFrozenMeta(plan);
   const shape = resultShape(plan);
   const js = join([
@@ -199,12 +206,13 @@ export function printBundle(plan: ValidatorPlan): Bundle {
     shape.newResult,
     shape.fillResult,
     ...printed.map((v, i) => _`// ---- guidance edition ${literal(plan.editions[i]!.version)}\n${v.decls}`),
-    _`const BUNDLE = { editions: [${join(printed.map((v) => v.ref), ', ')}], newResult, fillResult };`,
+    _`const BUNDLE = { editions: [${join(printed.map((v) => v.ref), ', ')}], newResult, fillResult, keepAll: ${probing} };`,
     _`/** What this bundle was compiled from. */\nexport const meta = deepFreeze(${literal(meta)});`,
     _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(BUNDLE, lines, options);\n}`,
     _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(BUNDLE, line, options);\n}`,
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
     _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. Frozen. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(BUNDLE, procedureCode, modifiers, serviceDate);\n}`,
+    ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.e, it.d, it.res.billableUnits) };\n}`] : []),
   ], '\n\n').toString() + '\n';
   const manifest: Manifest = {
     guidance: plan.guidance,

@@ -54,6 +54,8 @@ export interface VariantPlan {
   notEffectiveMessage: Template;
   /** Per slot: can a line of this variant be one an aggregate of that group counts? */
   member: boolean[];
+  /** Probe expressions (compiler/probe.ts) with this variant's fields folded in; empty in a real bundle. */
+  probes: IR[];
 }
 
 /** A rule as it applies to one variant. */
@@ -69,10 +71,11 @@ export interface RulePlan {
 export function planGuidance(editions: RuleSet[], sourceHash: string): ValidatorPlan {
   const sorted = [...editions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
   const latest = sorted[sorted.length - 1]!;
-  return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map(planEdition) };
+  return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map((rs) => planEdition(rs)) };
 }
 
-export function planEdition(rs: RuleSet): EditionPlan {
+/** Plan one edition; `probes` are extra expressions to evaluate for each line (for tests of the language). */
+export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPlan {
   const builtin = (check: string) => rs.rules.find((r) => r.check === check)!;
   const conditional = rs.rules.filter((r) => r.when !== null);
   const crossRules = new Set(conditional.filter((r) => aggregatesOf(r.when!.ir).length > 0));
@@ -82,7 +85,7 @@ export function planEdition(rs: RuleSet): EditionPlan {
     if (i < 0) i = slots.push(rs.groups.get(group)!) - 1;
     return i;
   };
-  const aggregates = [...crossRules].flatMap((r) => aggregatesOf(r.when!.ir));
+  const aggregates = [...[...crossRules].map((r) => r.when!.ir), ...probes].flatMap(aggregatesOf);
   for (const a of aggregates) slotOf(a.group);
   const bandings = rs.bandings;
 
@@ -105,6 +108,7 @@ export function planEdition(rs: RuleSet): EditionPlan {
       cross: [...crossRules].map(specialise).filter((x): x is RulePlan => x !== null),
       notEffectiveMessage: foldTemplate(builtin('effective').message, env),
       member: slots.map((g) => aggregates.some((a) => a.group === g.name && canCount(a, { consts: new Map(), otherConsts: consts, bandings }))),
+      probes: probes.map((p) => fold(p, env)),
     };
     lookup.set(plan.key, [...(lookup.get(plan.key) ?? []), plan]);
   }
