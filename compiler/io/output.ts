@@ -108,7 +108,7 @@ export function streamTarget(out: TextOut, name = 'standard output'): Target {
     else failure ??= e as Error;
   };
   stream.on?.('error', onError);
-  const check = (): void => { if (failure !== null) throw new WriteError(`cannot write ${name}: ${failure.message}`); };
+  const check = (): void => { if (failure !== null) throw new WriteError(`cannot write ${name}: ${plain(failure)}`); };
   return {
     get gone() { return gone; },
     async write(text) {

@@ -134,7 +134,7 @@ class Reader {
   }
 
   private badStart(text: string): number {
-    this.fault(`the text at segment ${this.segmentNo + 1} is not an X12 ISA segment (${JSON.stringify(text.slice(0, 20))}…): it and everything after it cannot be read`);
+    this.fault(`the text at segment ${this.segmentNo + 1} is not an X12 ISA segment (${JSON.stringify(text.slice(0, 20))}…): it and everything after it cannot be read (is the input an X12 837?)`);
     return -2;
   }
 

@@ -12,6 +12,7 @@ import { main } from '../../compiler/cli.ts';
 import { CSV_COLUMNS } from '../../compiler/io/output.ts';
 import { createProgress, progressText } from '../../compiler/io/progress.ts';
 import { MINI } from '../helpers.ts';
+import { objectLines, write837 } from '../tools/make-837.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-vio-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -24,6 +25,13 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 const jsonl = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+let written = 0;
+/** Records as a JSON Lines file in the work folder; its path. */
+function writeJsonl(records: readonly object[]): string {
+  const path = join(work, `records-${written++}.jsonl`);
+  writeFileSync(path, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return path;
+}
 const good = { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1 };
 
 describe('validate reads X12 837', () => {
@@ -43,6 +51,25 @@ describe('validate reads X12 837', () => {
       expect(code).toBe(1); // the sample holds rejected lines on purpose
     });
   }
+
+  it('the same lines as JSON Lines and as 837P or 837I are judged alike', async () => {
+    // What an 837 carries: no minutes or credential; an amount always (0 when none was billed).
+    const lines = objectLines(readFileSync(join(SAMPLE, 'encounters.jsonl'), 'utf8'))
+      .filter((r) => !Array.isArray(r.modifiers) || r.modifiers.length <= 4)
+      .map(({ minutes: _m, staffCredential: _s, planId: _p, ...r }) => ({ ...r, amount: typeof r.amount === 'number' ? r.amount : 0 }));
+    const asJsonl = join(work, 'same.jsonl');
+    writeFileSync(asJsonl, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const expected = jsonl((await run('validate', '--rules', 'rules/dhcs-ecm-cs', asJsonl)).out);
+    for (const kind of ['P', 'I'] as const) {
+      const as837 = join(work, `same-837${kind}.x12`);
+      // 837I lines carry no place of service: compare with JSON Lines without it.
+      const source = kind === 'I' ? lines.map((r) => { const { placeOfService: _p, ...rest } = r as Record<string, unknown>; return rest; }) : lines;
+      writeFileSync(as837, write837(source, { kind, claimsPerTransaction: 25 }));
+      const want = kind === 'I' ? jsonl((await run('validate', '--rules', 'rules/dhcs-ecm-cs', writeJsonl(source))).out) : expected;
+      const got = jsonl((await run('validate', '--rules', 'rules/dhcs-ecm-cs', as837)).out).map(({ origin: _o, ...r }) => r);
+      expect(got).toEqual(want);
+    }
+  });
 
   it('an envelope fault is reported on stderr, makes the exit code 1, and costs no line', async () => {
     const text = readFileSync(join(SAMPLE, 'encounters-837p.x12'), 'latin1').replace(/GE\*\d+/, 'GE*99');
