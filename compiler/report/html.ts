@@ -129,8 +129,8 @@ export function renderReport(stats: RunStats, info: RunInfo): string {
   const editions = sortedByCount(stats.byEdition).map(([s, c]) => [s, c, pct(c, total)]);
   const monthRows = months(stats).map((m) => { const c = stats.byMonth.get(m)!; return [m, c.lines, c.errors, c.warnings]; });
   const top = stats.topRules(15).map((r) => {
-    const examples = r.examples.map((e) => `<li>line ${n(e.index)}${e.claimId !== null ? ` · claim ${escapeHtml(e.claimId)}` : ''}${e.lineNumber !== null ? ` · line number ${n(e.lineNumber)}` : ''}: ${escapeHtml(e.message)}${e.origin ? `<span class="origin">${escapeHtml(originText(e.origin))}</span>` : ''}</li>`).join('');
-    return `<div class="finding"><h3>${escapeHtml(r.rule)} <span class="sev ${r.severity}">${escapeHtml(r.severity)}</span> — ${escapeHtml(r.category)} · ${n(r.count)} line${r.count === 1 ? '' : 's'}</h3><ul>${examples}</ul></div>`;
+    const examples = r.examples.map((e) => `<li>index ${n(e.index)}${e.claimId !== null ? ` · claim ${escapeHtml(e.claimId)}` : ''}${e.lineNumber !== null ? ` · line number ${n(e.lineNumber)}` : ''}: ${escapeHtml(e.message)}${e.origin ? `<span class="origin">${escapeHtml(originText(e.origin))}</span>` : ''}</li>`).join('');
+    return `<div class="finding"><h3>${escapeHtml(r.rule)} <span class="sev ${r.severity}">${escapeHtml(r.severity)}</span>${r.category === r.rule ? '' : ` — ${escapeHtml(r.category)}`} · ${n(r.count)} line${r.count === 1 ? '' : 's'}</h3><ul>${examples}</ul></div>`;
   }).join('\n');
   const faults = stats.faults.length === 0 ? '' : `<h2>File structure</h2><div class="faults"><p>${n(stats.faults.length)} fault${stats.faults.length === 1 ? '' : 's'} in the file's structure; every readable line was still judged.</p><ul>${stats.faults.slice(0, 200).map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul></div>`;
   return `<!doctype html>
