@@ -82,7 +82,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   const stop = onInterrupt(writer, outPath, err);
   let resultsWritten = false;
   try {
-    const stats = new RunStats();
+    const stats = new RunStats(reportPath !== null);
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
     const progress = createProgress(err, input.size, show);
     // Lines go to the validator as they are read; a problem goes as a placeholder so its result keeps its place.

@@ -49,10 +49,21 @@ export class RunStats {
   /** Faults of the file's structure (837 envelopes) that are not one record. */
   readonly faults: string[] = [];
 
+  /** `detailed`: also count services, editions, months and rules (for the run report); else only what the summary shows. */
+  constructor(private readonly detailed = true) {}
+
   /** Count one result; `month` is its month of service (`YYYY-MM`), or null when the line has none. */
   add(r: OutputResult, month: string | null): void {
     this.lines++;
     this.byStatus.set(r.status, (this.byStatus.get(r.status) ?? 0) + 1);
+    if (!this.detailed) {
+      for (const f of r.findings) {
+        let c = this.byCategory.get(f.category);
+        if (c === undefined) this.byCategory.set(f.category, (c = { error: 0, warning: 0 }));
+        c[f.severity]++;
+      }
+      return;
+    }
     const service = r.service ?? (r.status === 'out-of-scope' ? '(out of scope)' : '(not classified)');
     this.byService.set(service, (this.byService.get(service) ?? 0) + 1);
     const edition = r.guidanceVersion ?? '(none)';
