@@ -10,6 +10,7 @@
  */
 import { RECORD_FIELDS } from '../fields.ts';
 import type { Origin, ReadItem } from './items.ts';
+import { isAscii } from 'node:buffer';
 import { firstInvalidUtf8 } from './utf8.ts';
 
 /** A value read from the 837 with the file offset of its segment (for UTF-8 faults). */
@@ -46,11 +47,11 @@ export const FROM_837: Readonly<Record<string, (line: ServiceLine837) => string 
   'NM1*IL NM109': (l) => el(l.member),
   'DTP*472 (D8, or RD8 start)': (l) => serviceDates(l)[0],
   'DTP*472 RD8 end': (l) => serviceDates(l)[1],
-  'SV101-2 / SV202-2': (l) => l.service?.composite[1] || undefined,
-  'SV101-3..6 / SV202-3..6': (l) => l.service?.composite.slice(2, 6).filter((m) => m !== ''),
-  'SV104 / SV205': (l) => l.service?.elements[l.service.institutional ? 5 : 4] || undefined,
-  'SV102 / SV203': (l) => l.service?.elements[l.service.institutional ? 3 : 2] || undefined,
-  'SV105, else CLM05-1': (l) => (l.service?.institutional ? undefined : (l.service?.elements[5] || el(l.claimPlace))),
+  'SV101-2 / SV202-2': (l) => l.service?.composite[1]?.trim() || undefined,
+  'SV101-3..6 / SV202-3..6': (l) => l.service?.composite.slice(2, 6).map((m) => m.trim()).filter((m) => m !== ''),
+  'SV104 / SV205': (l) => l.service?.elements[l.service.institutional ? 5 : 4]?.trim() || undefined,
+  'SV102 / SV203': (l) => l.service?.elements[l.service.institutional ? 3 : 2]?.trim() || undefined,
+  'SV105, else CLM05-1': (l) => (l.service?.institutional ? undefined : (l.service?.elements[5]?.trim() || el(l.claimPlace))),
   'PRV*PE in 2420A/2310B': (l) => el(l.taxonomy) ?? el(l.claimTaxonomy),
 };
 
@@ -82,6 +83,38 @@ function utf8Of(text: string): string | number {
   return bad === -1 ? bytes.toString('utf8') : bad;
 }
 
+/** How a problem names a service line. */
+function describe(line: ServiceLine837, origin: Origin): string {
+  return `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
+}
+
+/** A service line with its values read as UTF-8 (the input had bytes past ASCII), or the file offset of a segment that is not UTF-8. */
+function decodeLine(line: ServiceLine837): ServiceLine837 | number {
+  const value = (v: Value | null): Value | null | number => {
+    if (v === null) return null;
+    const u = utf8Of(v.text);
+    return typeof u === 'number' ? v.at : { text: u, at: v.at };
+  };
+  const out: ServiceLine837 = { ...line };
+  for (const k of ['member', 'claim', 'claimPlace', 'claimTaxonomy', 'date', 'taxonomy'] as const) {
+    const v = value(line[k]);
+    if (typeof v === 'number') return v;
+    out[k] = v;
+  }
+  const lx = value(line.lx);
+  if (typeof lx === 'number') return lx;
+  out.lx = lx!;
+  const sv = line.service!;
+  const elements: string[] = [];
+  for (const x of [...sv.elements, ...sv.composite]) {
+    const u = utf8Of(x);
+    if (typeof u === 'number') return sv.at;
+    elements.push(u);
+  }
+  out.service = { ...sv, elements: elements.slice(0, sv.elements.length), composite: elements.slice(sv.elements.length) };
+  return out;
+}
+
 /** Segments whose elements the reader uses; others are only counted. */
 const READ_SEGMENTS = new Set(['GS', 'ST', 'HL', 'NM1', 'CLM', 'PRV', 'LX', 'SV1', 'SV2', 'DTP', 'SE', 'GE', 'IEA']);
 const NO_ELEMENTS: string[] = [];
@@ -108,6 +141,8 @@ class Reader {
   private line: ServiceLine837 | null = null;
   private lastName = ''; // NM101 of the last NM1, to tell rendering (82) provider loops
   segmentNo = 0;
+  /** Some byte of the input so far is past ASCII: values must be checked and read as UTF-8. */
+  nonAscii = false;
 
   constructor(private readonly file: string) {}
 
@@ -202,10 +237,7 @@ class Reader {
         }
         const institutional = id === 'SV2';
         const composite = (e[institutional ? 2 : 1] ?? '').split(this.componentSep);
-        for (let k = 0; k < composite.length; k++) composite[k] = composite[k]!.trim();
-        const elements: string[] = [];
-        for (const x of e) elements.push(x.trim());
-        this.line.service = { elements, composite, segment: this.segmentNo, at, institutional };
+        this.line.service = { elements: e, composite, segment: this.segmentNo, at, institutional };
         break;
       }
       case 'DTP':
@@ -241,33 +273,24 @@ class Reader {
     const ids: { claimId?: string; lineNumber?: number } = {};
     if (line.claim !== null && typeof utf8Of(line.claim.text) === 'string') ids.claimId = line.claim.text;
     if (/^\d+$/.test(line.lx.text)) ids.lineNumber = Number(line.lx.text);
-    const where = (): string => `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
     if (line.service === null) {
-      this.out.push({ problem: `${where()} has no SV1/SV2 service segment`, ...ids, origin });
+      this.out.push({ problem: `${describe(line, origin)} has no SV1/SV2 service segment`, ...ids, origin });
       return;
     }
     if (line.date === null) {
-      this.out.push({ problem: `${where()} has no DTP*472 service date`, ...ids, origin });
+      this.out.push({ problem: `${describe(line, origin)} has no DTP*472 service date`, ...ids, origin });
       return;
     }
-    for (const v of [line.member, line.claim, line.claimPlace, line.claimTaxonomy, line.lx, line.date, line.taxonomy]) {
-      if (v === null) continue;
-      const u = utf8Of(v.text);
-      if (typeof u === 'number') {
-        this.out.push({ problem: `${where()} is not valid UTF-8: a value of the segment at byte offset ${v.at} of the file`, ...ids, origin });
-        return;
-      }
-      v.text = u;
-    }
-    const sv = line.service;
-    let bad = false;
-    for (const x of sv.elements) if (typeof utf8Of(x) === 'number') bad = true;
-    if (bad) {
-      this.out.push({ problem: `${where()} is not valid UTF-8: the segment at byte offset ${sv.at} of the file`, ...ids, origin });
+    if (!this.nonAscii) {
+      this.out.push({ record: recordOf837(line), origin });
       return;
     }
-    for (let k = 0; k < sv.composite.length; k++) sv.composite[k] = utf8Of(sv.composite[k]!) as string;
-    this.out.push({ record: recordOf837(line), origin });
+    const decoded = decodeLine(line);
+    if (typeof decoded === 'number') {
+      this.out.push({ problem: `${describe(line, origin)} is not valid UTF-8: a segment of the line at byte offset ${decoded} of the file`, ...ids, origin });
+      return;
+    }
+    this.out.push({ record: recordOf837(decoded), origin });
   }
 
   private endTransaction(e: string[]): void {
@@ -364,7 +387,9 @@ export async function* readX12(source: AsyncIterable<Uint8Array | string>, file:
     text = text.slice(pos);
   };
   for await (const raw of source) {
-    text += typeof raw === 'string' ? Buffer.from(raw).toString('latin1') : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+    const bytes = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (!reader.nonAscii && !isAscii(bytes)) reader.nonAscii = true;
+    text += bytes.toString('latin1');
     step(false);
     yield* reader.out.splice(0);
   }

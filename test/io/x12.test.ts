@@ -131,6 +131,20 @@ describe('837 reader', () => {
     expect(items.map((i) => [(i as { record: Rec }).record.claimId, (i as { origin: { interchange: string } }).origin.interchange])).toEqual([['A1', '000000001'], ['B1', '000000002']]);
   });
 
+  it('values past ASCII are read as UTF-8 on every line of a claim; bytes that are not UTF-8 make that line a problem', async () => {
+    const recs = [1, 2, 3].map((n) => ({ claimId: 'CÉ1', lineNumber: n, memberId: 'MÜ✓', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1, placeOfService: '11' }));
+    const text = write837(recs, { kind: 'P' });
+    const bytes = Buffer.from(text, 'utf8');
+    const items = await collect(readX12(chunked(bytes, 16), 'in.x12'));
+    expect(records(items)).toEqual(recs.map((r) => carried(r, 'P')));
+    // One byte that cannot start a UTF-8 sequence, in the second line's SV1.
+    const at = bytes.indexOf('SV1*HC:G9008', bytes.indexOf('LX*2'));
+    const broken = Buffer.concat([bytes.subarray(0, at + 4), Buffer.from([0xff]), bytes.subarray(at + 4)]);
+    const again = await collect(readX12(chunked(broken, 16), 'in.x12'));
+    expect(again.map((i) => ('problem' in i ? 'problem' : 'record'))).toEqual(['record', 'problem', 'record']);
+    expect((again[1] as { problem: string }).problem).toMatch(new RegExp(`is not valid UTF-8: a segment of the line at byte offset ${at} of the file`));
+  });
+
   it('text that is not X12 is one fault, not a crash', async () => {
     expect(faults(await read('hello world'))).toEqual([expect.stringMatching(/is not an X12 ISA segment/)]);
     expect(await read('')).toEqual([]);
