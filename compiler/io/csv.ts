@@ -31,14 +31,20 @@ function parseJsonOr(text: string): unknown {
   }
 }
 
-/** A CSV row as an input record, by the header's names. */
-export function csvRecord(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
-  const record: Record<string, unknown> = Object.create(null);
-  for (let i = 0; i < header.length; i++) {
+/** The record field each column of a header feeds (undefined for a column no field is named by: it is ignored, as unknown fields are). */
+export function csvColumns(header: readonly string[]): (RecordField | undefined)[] {
+  return header.map((h) => BY_HEADER.get(h.trim().toLowerCase()));
+}
+
+/** A CSV row as an input record: the cells of the record fields' columns; blank cells are absent. */
+export function csvRecord(columns: readonly (RecordField | undefined)[], cells: readonly string[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) {
+    const field = columns[i];
+    if (field === undefined) continue;
     const cell = cells[i] ?? '';
     if (cell.trim() === '') continue;
-    const field = BY_HEADER.get(header[i]!.toLowerCase());
-    record[field?.name ?? header[i]!] = csvValue(field, cell);
+    record[field.name] = csvValue(field, cell);
   }
   return record;
 }
@@ -48,6 +54,7 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
   const queue: ReadItem[] = [];
   const utf8 = new Utf8Watch();
   let header: string[] | null = null;
+  let columns: (RecordField | undefined)[] = [];
   let duplicate: string | null = null;
   let row = 0;
   let prevBytes = 0;
@@ -61,6 +68,7 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
     prevLine = info.lines;
     if (header === null) {
       header = cells.map((h) => h.trim());
+      columns = csvColumns(header);
       const seen = new Set<string>();
       for (const h of header) {
         const key = (BY_HEADER.get(h.toLowerCase())?.name ?? h).toLowerCase();
@@ -77,7 +85,7 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
     else if (cells.length !== header.length) queue.push({ problem: `${where} has ${cells.length} field${cells.length === 1 ? '' : 's'}; the header has ${header.length}` });
     else if (duplicate !== null) queue.push({ problem: `${where}: the header names the column "${duplicate}" twice, so the row says two things` });
     else if (cells.reduce((n, c) => n + c.length, 0) > LINE_LIMITS.bytes) queue.push({ problem: `${where} is over the limit of ${LINE_LIMITS.bytes.toLocaleString('en-US')} bytes for one record` });
-    else queue.push({ record: csvRecord(header, cells) });
+    else queue.push({ record: csvRecord(columns, cells) });
     return undefined;
   }
 
