@@ -6,7 +6,7 @@
  * row, a row with invalid UTF-8 or a row csv-parse cannot read is a problem
  * item naming its row and line.
  */
-import { parse, type CsvError, type Info, type InfoRecord } from 'csv-parse';
+import { Parser, type CsvError, type Info } from 'csv-parse';
 import { RECORD_FIELDS, type RecordField } from '../fields.ts';
 import type { ReadItem } from './items.ts';
 import { LINE_LIMITS } from './jsonl.ts';
@@ -49,6 +49,23 @@ export function csvRecord(columns: readonly (RecordField | undefined)[], cells: 
   return record;
 }
 
+/**
+ * csv-parse's stream, taking each row as it is parsed together with where it ends
+ * (bytes and lines so far): rows and skipped rows then keep their order in one queue,
+ * without csv-parse building an info object per row.
+ */
+class RowParser extends Parser {
+  constructor(options: ConstructorParameters<typeof Parser>[0], private readonly onRow: (cells: string[], at: { bytes: number; lines: number }) => void) {
+    super(options);
+  }
+
+  override push(chunk: unknown): boolean {
+    if (chunk === null) return super.push(null);
+    this.onRow(chunk as string[], this.info);
+    return true;
+  }
+}
+
 /** Read CSV records from a byte stream. */
 export async function* readCsv(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem> {
   const queue: ReadItem[] = [];
@@ -61,7 +78,7 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
   let prevLine = 0;
   let failed: Error | null = null;
 
-  function onRecord(cells: string[], info: InfoRecord): undefined {
+  function onRecord(cells: string[], info: { bytes: number; lines: number }): undefined {
     const line = prevLine + 1;
     const bad = utf8.take(prevBytes, info.bytes);
     prevBytes = info.bytes;
@@ -79,13 +96,18 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
       return undefined;
     }
     row++;
+    let size = 0;
+    for (const c of cells) size += c.length;
+    if (bad === -1 && cells.length === header.length && duplicate === null && size <= LINE_LIMITS.bytes) {
+      queue.push({ record: csvRecord(columns, cells) });
+      return undefined;
+    }
     const where = `row ${row} (line ${line})`;
     if (bad !== -1) queue.push({ problem: `${where} is not valid UTF-8: byte offset ${bad} of the file` });
     else if (cells.length === 1 && cells[0]!.trim() === '' && header.length > 1) queue.push({ problem: `${where} is blank` });
     else if (cells.length !== header.length) queue.push({ problem: `${where} has ${cells.length} field${cells.length === 1 ? '' : 's'}; the header has ${header.length}` });
     else if (duplicate !== null) queue.push({ problem: `${where}: the header names the column "${duplicate}" twice, so the row says two things` });
-    else if (cells.reduce((n, c) => n + c.length, 0) > LINE_LIMITS.bytes) queue.push({ problem: `${where} is over the limit of ${LINE_LIMITS.bytes.toLocaleString('en-US')} bytes for one record` });
-    else queue.push({ record: csvRecord(columns, cells) });
+    else queue.push({ problem: `${where} is over the limit of ${LINE_LIMITS.bytes.toLocaleString('en-US')} bytes for one record` });
     return undefined;
   }
 
@@ -109,12 +131,12 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
     return undefined;
   }
 
-  const parser = parse({
+  const parser = new RowParser({
     relax_column_count: true, relax_quotes: true, skip_records_with_error: true, bom: true,
     // Rows end at CRLF or LF only: a lone CR is text (csv-parse would otherwise guess from the first one it meets).
     record_delimiter: ['\r\n', '\n'],
-    on_record: onRecord, on_skip: onSkip,
-  });
+    on_skip: onSkip,
+  }, onRecord);
   parser.on('error', (e) => { failed = e; });
   const finished = new Promise<void>((done) => { parser.once('finish', done); parser.once('error', () => done()); });
   parser.resume();
