@@ -72,5 +72,10 @@ function isDeepStrictEqual(a: unknown, b: unknown): boolean {
 
 function reproducer(backend: string, p: Probe, want: ProbeOutcome, got: ProbeOutcome): string {
   const partial = (l: unknown) => Object.fromEntries(Object.entries(l as Record<string, unknown>).filter(([k]) => !['claimId', 'lineNumber'].includes(k)));
-  return `${backend}: ${JSON.stringify({ expression: p.expression, line: partial(p.line), others: (p.others ?? []).map(partial) })} → interpreter ${JSON.stringify(want)}, ${backend} ${JSON.stringify(got)}`;
+  return `${backend}: ${JSON.stringify({ expression: p.expression, line: partial(p.line), others: (p.others ?? []).map(partial) })} → interpreter ${shown(want)}, ${backend} ${shown(got)}`;
+}
+
+/** JSON, but NaN, infinities and undefined stay visible. */
+function shown(o: ProbeOutcome): string {
+  return JSON.stringify(o, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v === undefined ? 'undefined' : v));
 }
