@@ -211,6 +211,11 @@ export function conditionArb(scope: ExprScope, maxDepth = 3, aggregates = true):
   return expressionArb(scope, maxDepth, aggregates, { t: 'bool', nullable: false, domain: FREE });
 }
 
+/** A number-valued expression (possibly null) over a scope, e.g. a unit basis's `billableUnits`. */
+export function numberArb(scope: ExprScope, maxDepth = 2, aggregates = false): fc.Arbitrary<string> {
+  return expressionArb(scope, maxDepth, aggregates, { t: 'number', nullable: true, domain: FREE });
+}
+
 /** A partial input line: a catalogue combination (with or without a delivery modifier) and random optional fields. */
 export function lineArb(rs: RuleSet): fc.Arbitrary<Record<string, unknown>> {
   const ways = variantsOf(rs).map((v) => ({ procedureCode: v.entry.code, modifiers: v.modifiers }));
