@@ -96,6 +96,8 @@ const ruleSetArb = fc.uniqueArray(entryArb, { minLength: 1, maxLength: 6, select
     banding: bandingArb,
     billableUnits: fc.option(numberArb(scope, 2, false), { nil: null }),
     credentials: fc.subarray(['RN', 'LCSW', 'CHW', 'MA', 'DOULA'], { minLength: 1 }),
+    dayKey: fc.constantFrom(['memberId'], ['memberId', 'planId'], ['planId', 'memberId', 'placeOfService']),
+    memberKey: fc.constantFrom(['memberId'], ['memberId', 'planId'], ['staffCredential']),
     rules: fc.array(ruleArb, { minLength: 1, maxLength: 4 }),
   });
 });
@@ -118,7 +120,7 @@ function ruleFiles(spec: RuleSetSpec): Record<string, unknown> {
         perDiem: { label: 'per diem', ...(spec.billableUnits === null ? {} : { billableUnits: spec.billableUnits }), cite },
         perService: { label: 'per service', cite },
       },
-      groups: { memberDay: { key: ['memberId'], per: 'day' }, member: { key: ['memberId'] } },
+      groups: { memberDay: { key: spec.dayKey, per: 'day' }, member: { key: spec.memberKey } },
       categories: {
         'invalid-record': { severity: 'error' }, 'undefined-combination': { severity: 'error' }, 'not-effective': { severity: 'error' },
         'fuzz-error': { severity: 'error' }, 'fuzz-warning': { severity: 'warning' },
