@@ -6,7 +6,7 @@
  */
 import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
-import { ENTRY_FIELDS, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
+import { ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
 import { evaluate, type EvalEnv } from './evaluate.ts';
 import { aggregatesOf, visit } from './plan/fold.ts';
 
@@ -159,7 +159,7 @@ function render(t: Template, j: LineView, witness: LineView | null, rs: RuleSet)
   return t.map((p) => {
     if ('text' in p) return p.text;
     const value = evaluate(p.expr, { bandings, field: (name, of) => (of === 'other' ? (witness ? fieldOf(witness, name) : null) : fieldOf(j, name)) });
-    return showValue(value, p.expr.type.base === 'date');
+    return showValue(value, isDateValued(p.expr.type));
   }).join('');
 }
 

@@ -169,7 +169,7 @@ export function startValidation(B) {
         finished = true;
         for (let k = 0; k < B.editions.length; k++) {
           const cross = B.editions[k].cross;
-          if (cross !== null && (byEdition[k].length > 1 || B.keepAll)) cross(byEdition[k]);
+          if (cross !== null && byEdition[k].length > 0) cross(byEdition[k]);
         }
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }

@@ -266,8 +266,8 @@ function echoIds(raw) {
  */
 function showValue(v, isDate) {
   if (v === null || v === undefined) return '(none)';
+  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.map((x) => (x === null ? '(none)' : isDate ? formatDay(x) : String(x))).join(' ');
   if (isDate) return formatDay(/** @type {number} */ (v));
-  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.join(' ');
   return String(v);
 }
 

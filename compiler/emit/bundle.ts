@@ -9,7 +9,7 @@ import * as record from '../../runtime/record.js';
 import { formatDay } from '../../runtime/record.js';
 import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type VariantPlan } from '../plan/plan.ts';
 import { runtimeBanding } from '../plan/fold.ts';
-import type { AttributeDecl, Rule, RuleSet, Template, Value } from '../model.ts';
+import { isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, type Code } from './codegen.ts';
 import { printExpr, type PrintContext } from './expr.ts';
 import { Linker } from './link.ts';
@@ -63,7 +63,7 @@ class EditionPrinter implements PrintContext {
   /** A message function `(r, e, d, u, w)`: the template's text and values, `w` the witness line or null. */
   private message(t: Template): Code {
     const showValue = this.link.fn(record.showValue);
-    const parts = t.map((p) => ('text' in p ? literal(p.text) : _`${showValue}(${printExpr(p.expr, this, 'witness')}, ${p.expr.type.base === 'date'})`));
+    const parts = t.map((p) => ('text' in p ? literal(p.text) : _`${showValue}(${printExpr(p.expr, this, 'witness')}, ${isDateValued(p.expr.type)})`));
     return this.shared('msg', _`r, e, d, u, w`, _`return ${parts.length ? join(parts, ' + ') : literal('')};`);
   }
 
