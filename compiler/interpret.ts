@@ -4,7 +4,8 @@
  * cross-line comparison). Tests run every behaviour case through it and through
  * the emitted bundle, and the two must agree.
  */
-import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { checkRecord } from './record-check.ts';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
 import { evaluate, usesAggregates, type EvalEnv } from './evaluate.ts';
 import type { Rule, RuleSet, ServiceEntry, Value } from './model.ts';

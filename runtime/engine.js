@@ -2,7 +2,8 @@
 // The fixed part of every compiled bundle: judging lines against the tables
 // and functions the emitter generates for each guidance version. Plain
 // JavaScript, inlined as written; it may use the functions of record.js.
-import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
+import { echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
+import { checkRecord } from './generated.js';
 
 /**
  * @typedef {import('./record.js').LineRecord} LineRecord
