@@ -108,11 +108,15 @@ function own(obj, name) {
   return Object.prototype.hasOwnProperty.call(obj, name) ? /** @type {Record<string, unknown>} */ (obj)[name] : undefined;
 }
 
-/** What readField and readOptional give for a field whose reading threw (a getter, a Proxy trap). */
-const UNREADABLE = Object.freeze({ unreadable: true });
+/**
+ * What readField and readOptional give for a field whose reading threw (a getter, a Proxy trap):
+ * this function itself, which no record can hold (a bundle never exports it). A function, not
+ * an object, so that it links into bundles as written.
+ */
+function unreadable() {}
 
 /**
- * A field of a record, read once and guarded: UNREADABLE when reading it throws.
+ * A field of a record, read once and guarded: `unreadable` when reading it throws.
  * @param {object} raw
  * @param {string} name
  * @returns {unknown}
@@ -121,12 +125,12 @@ function readField(raw, name) {
   try {
     return own(raw, name);
   } catch {
-    return UNREADABLE;
+    return unreadable;
   }
 }
 
 /**
- * An optional field: absent, null and "" all read as undefined; UNREADABLE when reading it throws.
+ * An optional field: absent, null and "" all read as undefined; `unreadable` when reading it throws.
  * @param {object} raw
  * @param {string} name
  * @returns {unknown}
@@ -326,4 +330,5 @@ function showValue(v, isDate) {
   return String(v);
 }
 
-export { parseDay, formatDay, own, isRecord, readField, readOptional, notARecord, shown, readModifiers, problem, echoIds, showValue, UNREADABLE, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, POS_FORM, BLANK };
+// Every top-level declaration is exported, so that a bundle can link this module by reference.
+export { parseDay, digits, daysFromCivil, formatDay, own, unreadable, isRecord, readField, readOptional, notARecord, SHOWN_MAX, shown, cut, jsonString, writeJson, readModifiers, problem, echoIds, showValue, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, BLANK };

@@ -29,7 +29,7 @@ function fieldCode(f: RecordField): FieldCode {
   const raw = rawOf(f);
   const val = valOf(f);
   const read = _`const ${raw} = ${f.required ? _`readField(raw, ${f.name})` : _`readOptional(raw, ${f.name})`};`;
-  const unreadable = _`if (${raw} === UNREADABLE) problems.push({ field: ${f.name}, message: ${FIELD_PROBLEMS.unreadable(f)} });`;
+  const unreadable = _`if (${raw} === unreadable) problems.push({ field: ${f.name}, message: ${FIELD_PROBLEMS.unreadable(f)} });`;
   const complain = (message: string | Code, got: Code = raw): Code => _`problem(problems, ${f.name}, ${message}, ${got});`;
   /** For an optional field, a test applies only when it is present. */
   const when = (test: Code): Code => (f.required ? _`(${test})` : _`(${raw} !== undefined && (${test}))`);
@@ -83,7 +83,7 @@ else if ${when(_`typeof ${val} !== "string" || !POS_FORM.test(${val})`)} ${compl
       return {
         check: _`${read}
 const ${val} = ${raw} === undefined ? [] : readModifiers(${raw}, ${f.maxItems ?? 4});
-if (${raw} === UNREADABLE || ${val} === UNREADABLE_LIST) problems.push({ field: ${f.name}, message: ${FIELD_PROBLEMS.unreadable(f)} });
+if (${raw} === unreadable || ${val} === UNREADABLE_LIST) problems.push({ field: ${f.name}, message: ${FIELD_PROBLEMS.unreadable(f)} });
 else if (${val} === NOT_A_LIST) ${complain(requirement(f))}
 else if (${val} === BAD_MODIFIER) ${complain(FIELD_PROBLEMS.badModifier(f))}`,
         value: val,
