@@ -63,8 +63,8 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   { name: 'units', kind: 'number', positive: true, required: true, csv: 'units', x12: 'SV104 / SV205', type: 'number', description: 'units reported' },
   { name: 'minutes', kind: 'integer', min: 0, required: false, csv: 'minutes', x12: null, type: 'number', description: 'time spent, in minutes' },
   { name: 'amount', kind: 'number', required: false, csv: 'amount', x12: 'SV102 / SV203', type: 'number', description: 'billed or deposit amount' },
-  { name: 'placeOfService', kind: 'placeOfService', required: false, csv: 'placeOfService', x12: 'SV105, else CLM05-1', type: 'string', description: 'place of service code, e.g. "02"' },
-  { name: 'staffCredential', kind: 'upperText', required: false, csv: 'staffCredential', x12: null, type: 'string', description: 'credential of the staff who provided the service (RN, LCSW, CHW, …); compared upper-cased' },
+  { name: 'placeOfService', kind: 'placeOfService', required: false, csv: 'placeOfService', x12: 'SV105, else CLM05-1', type: 'string', description: 'place of service' },
+  { name: 'staffCredential', kind: 'upperText', required: false, csv: 'staffCredential', x12: null, type: 'string', description: 'credential of the staff who provided the service (RN, LCSW, CHW, …)' },
   { name: 'renderingTaxonomy', kind: 'text', required: false, csv: 'renderingTaxonomy', x12: 'PRV*PE in 2420A/2310B', type: 'string', description: 'rendering provider taxonomy' },
   { name: 'planId', kind: 'text', required: false, csv: 'planId', x12: null, type: 'string', description: 'the managed care plan' },
 ];
@@ -115,3 +115,45 @@ export const FIELD_PROBLEMS = {
   /** A field whose reading threw (a getter, a Proxy). */
   unreadable: (f: RecordField) => `${f.name} could not be read (reading it raised an error)`,
 } as const;
+
+/** A field's type as people read it (the README table, the `.d.ts`, the schema); Markdown code spans in backticks. */
+export function documentedType(f: RecordField): string {
+  switch (f.kind) {
+    case 'id': return 'text, not blank';
+    case 'text': return 'text';
+    case 'upperText': return 'text, compared upper-cased';
+    case 'integer': return `whole number ≥ ${f.min ?? 0}`;
+    case 'number': return f.positive ? 'number > 0' : 'number ≥ 0';
+    case 'date': return f.notBefore ? `\`YYYY-MM-DD\`, not before \`${f.notBefore}\`` : '`YYYY-MM-DD` (a real date)';
+    case 'code': return '5 letters or digits';
+    case 'modifiers': return `list of 0–${f.maxItems ?? 4} two-character modifiers`;
+    case 'placeOfService': return 'two digits, `"02"` (a whole number 0–99 is read as its two-digit code)';
+  }
+}
+
+/** The README's field table (the "Records" section), as Markdown. */
+export function readmeFieldTable(): string {
+  const rows = RECORD_FIELDS.map((f) => `| \`${f.name}\` | ${documentedType(f)} | ${f.required ? 'yes' : 'no'} | ${f.x12 === null ? '—' : `\`${f.x12}\``} | ${f.description} |`);
+  return ['| field | type | required | 837 source | what it is |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/**
+ * The JSON Schema of an example's line (`definitions.exampleLine` in
+ * compiler/schema/rules.schema.json): the record fields with their descriptions,
+ * for editors. Values are not constrained — examples hold invalid records on purpose.
+ */
+export function exampleLineSchema(): Record<string, unknown> {
+  const plain = (s: string) => s.replace(/`/g, '');
+  return {
+    description: 'An input line of an example, in the record format (README, "Records"). claimId and lineNumber are filled in, and `exampleDefaults` fill what a line leaves out. Values are not checked here: an example may hold an invalid record on purpose.',
+    type: 'object',
+    properties: Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, {
+      description: `${f.description}: ${plain(documentedType(f))}${f.required ? '; required' : ''}`,
+    }])),
+  };
+}
+
+/** Can an expression see null for this field? Exactly when it is optional; absent modifiers are an empty list instead. */
+export function exprNullable(f: RecordField): boolean {
+  return !f.required && f.kind !== 'modifiers';
+}
