@@ -262,6 +262,15 @@ const POS_FORM = /^[0-9]{2}$/;
 /** Empty or only white space: not an identifier. */
 const BLANK = /^\s*$/;
 
+/**
+ * Is a non-empty string only white space? (Most identifiers start with a letter or digit: one comparison.)
+ * @param {string} s
+ */
+function isBlank(s) {
+  const c = s.charCodeAt(0);
+  return (c <= 32 || c >= 160) && BLANK.test(s);
+}
+
 /** readModifiers: the value is not a list, or a list that is too long. */
 const NOT_A_LIST = 1;
 /** readModifiers: an item is not a two-character modifier. */
@@ -331,4 +340,4 @@ function showValue(v, isDate) {
 }
 
 // Every top-level declaration is exported, so that a bundle can link this module by reference.
-export { parseDay, digits, daysFromCivil, formatDay, own, unreadable, isRecord, readField, readOptional, notARecord, SHOWN_MAX, shown, cut, jsonString, writeJson, readModifiers, problem, echoIds, showValue, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, BLANK };
+export { parseDay, digits, daysFromCivil, formatDay, own, unreadable, isRecord, readField, readOptional, notARecord, SHOWN_MAX, shown, cut, jsonString, writeJson, readModifiers, problem, echoIds, showValue, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, BLANK, isBlank };

@@ -44,7 +44,7 @@ function fieldCode(f: RecordField): FieldCode {
   switch (f.kind) {
     case 'id':
       return {
-        check: _`${read}\n${unreadable}\nelse if ${when(_`typeof ${raw} !== "string" || ${raw}.length === 0`)} ${complain(requirement(f))}\nelse if ${when(_`BLANK.test(${raw})`)} ${complain(FIELD_PROBLEMS.blank(f))}`,
+        check: _`${read}\n${unreadable}\nelse if ${when(_`typeof ${raw} !== "string" || ${raw}.length === 0`)} ${complain(requirement(f))}\nelse if ${when(_`isBlank(${raw})`)} ${complain(FIELD_PROBLEMS.blank(f))}`,
         value: orNull(raw),
       };
     case 'text':
