@@ -11,6 +11,10 @@ const CODE = /^[A-Za-z0-9]{5}$/;
 const MODIFIER = /^[A-Za-z0-9]{2}$/;
 const TWO_DIGITS = /^[0-9]{2}$/;
 
+const RANGE_END = RECORD_FIELDS.find((f) => f.kind === 'date' && f.notBefore !== undefined);
+const CODE_FIELD = RECORD_FIELDS.find((f) => f.kind === 'code')!;
+const MODIFIERS_FIELD = RECORD_FIELDS.find((f) => f.kind === 'modifiers')!;
+
 /** A field's value, or `unreadable` when reading it threw. */
 type Read = { ok: true; value: unknown } | { ok: false };
 
@@ -27,28 +31,27 @@ type Checked = { value: unknown } | { problem: string };
 
 /** Check one present value of a field (absent optional fields never get here). */
 function checkValue(f: RecordField, v: unknown, checked: ReadonlyMap<string, { raw: unknown; value: unknown }>): Checked {
-  const bad = (): Checked => ({ problem: `${requirement(f)} (got ${shown(v)})` });
   switch (f.kind) {
     case 'id':
-      if (typeof v !== 'string' || v === '') return bad();
+      if (typeof v !== 'string' || v === '') return bad(f, v);
       return v.trim() === '' ? { problem: `${FIELD_PROBLEMS.blank(f)} (got ${shown(v)})` } : { value: v };
     case 'text':
-      return typeof v === 'string' ? { value: v } : bad();
+      return typeof v === 'string' ? { value: v } : bad(f, v);
     case 'upperText':
-      return typeof v === 'string' ? { value: v.trim().toUpperCase() } : bad();
+      return typeof v === 'string' ? { value: v.trim().toUpperCase() } : bad(f, v);
     case 'integer':
-      return typeof v === 'number' && Number.isInteger(v) && v >= (f.min ?? 0) ? { value: v === 0 ? 0 : v } : bad();
+      return typeof v === 'number' && Number.isInteger(v) && v >= (f.min ?? 0) ? { value: v === 0 ? 0 : v } : bad(f, v);
     case 'number':
-      return typeof v === 'number' && Number.isFinite(v) && (f.positive ? v > 0 : v >= 0) ? { value: v === 0 ? 0 : v } : bad();
+      return typeof v === 'number' && Number.isFinite(v) && (f.positive ? v > 0 : v >= 0) ? { value: v === 0 ? 0 : v } : bad(f, v);
     case 'code':
-      return typeof v === 'string' && CODE.test(v) ? { value: v.toUpperCase() } : bad();
+      return typeof v === 'string' && CODE.test(v) ? { value: v.toUpperCase() } : bad(f, v);
     case 'placeOfService': {
       const text = typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 99 ? String(v).padStart(2, '0') : v;
-      return typeof text === 'string' && TWO_DIGITS.test(text) ? { value: text } : bad();
+      return typeof text === 'string' && TWO_DIGITS.test(text) ? { value: text } : bad(f, v);
     }
     case 'date': {
       const day = parseDay(v);
-      if (day < 0) return bad();
+      if (day < 0) return bad(f, v);
       const start = f.notBefore === undefined ? undefined : checked.get(f.notBefore);
       if (start && typeof start.value === 'number' && day < start.value) {
         return { problem: `${FIELD_PROBLEMS.beforeStart(f)}${shown(start.raw)} (got ${shown(v)})` };
@@ -58,6 +61,11 @@ function checkValue(f: RecordField, v: unknown, checked: ReadonlyMap<string, { r
     case 'modifiers':
       return checkModifiers(f, v);
   }
+}
+
+/** The field's requirement, broken by the value. */
+function bad(f: RecordField, v: unknown): Checked {
+  return { problem: `${requirement(f)} (got ${shown(v)})` };
 }
 
 function checkModifiers(f: RecordField, v: unknown): Checked {
@@ -115,12 +123,10 @@ export function checkRecord(raw: unknown, problems: RecordProblem[]): LineRecord
     }
   }
   if (!good) return null;
-  const value = (name: string) => checked.get(name)!.value;
-  const line = Object.fromEntries(RECORD_FIELDS.map((f) => [f.name, value(f.name)])) as unknown as LineRecord;
-  const end = RECORD_FIELDS.find((f) => f.kind === 'date' && f.notBefore !== undefined);
-  line.serviceDays = end && value(end.name) !== null ? (value(end.name) as number) - (value(end.notBefore!) as number) + 1 : 1;
-  const code = RECORD_FIELDS.find((f) => f.kind === 'code')!;
-  const mods = RECORD_FIELDS.find((f) => f.kind === 'modifiers')!;
-  line.key = [value(code.name) as string, ...(value(mods.name) as string[])].join(':');
-  return line;
+  const line: Record<string, unknown> = {};
+  for (const f of RECORD_FIELDS) line[f.name] = checked.get(f.name)!.value;
+  const end = RANGE_END === undefined ? null : line[RANGE_END.name];
+  line.serviceDays = RANGE_END === undefined || end === null ? 1 : (end as number) - (line[RANGE_END.notBefore!] as number) + 1;
+  line.key = [line[CODE_FIELD.name] as string, ...(line[MODIFIERS_FIELD.name] as string[])].join(':');
+  return line as unknown as LineRecord;
 }
