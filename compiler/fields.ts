@@ -18,7 +18,7 @@ export type FieldKind =
   | 'number'
   /** `YYYY-MM-DD`, a real date; becomes a day number. */
   | 'date'
-  /** A procedure code: see compiler/codes.ts; upper-cased. */
+  /** A procedure code: 5 letters or digits, upper-cased (which codes a guidance knows is its catalogue's: compiler/codes.ts). */
   | 'code'
   /** A list of 0–4 two-character modifiers; upper-cased and sorted. */
   | 'modifiers'
@@ -34,8 +34,9 @@ export interface RecordField {
   name: string;
   kind: FieldKind;
   required: boolean;
-  /** For `integer`: the least value. For `number`: true when the value must be > 0. */
+  /** For `integer`: the least value (0 when not given). */
   min?: number;
+  /** For `number`: true when the value must be > 0 (else ≥ 0). */
   positive?: boolean;
   /** Must not be before this other date field (serviceDateEnd ≥ serviceDate); the two make the line's date range. */
   notBefore?: string;

@@ -122,7 +122,7 @@ describe('fuzz: the record check', () => {
         const plain = recipes.every((r) => Object.values((r as RecordRecipe).fields).every((f) => 'value' in f));
         if (plain) expect(bundle.validate(steady)).toEqual(interpret(versions, steady));
       }),
-      { numRuns: fuzzRuns(500, 20_000), seed: 9 },
+      { numRuns: fuzzRuns(500, 30_000), seed: 9 },
     );
     reportFuzz('bundle-hostile-records', counts);
     expect(counts.crashes).toBe(0);
