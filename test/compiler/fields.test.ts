@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { compileBundle } from '../../compiler/compile.ts';
 import { serviceLineBlock, serviceLineDeclaration, withServiceLine } from '../../compiler/emit/dts.ts';
 import { recordCheckFunction } from '../../compiler/emit/record.ts';
-import { DERIVED_FIELDS, exampleLineSchema, exprNullable, readmeFieldTable, RECORD_FIELDS, type RecordField } from '../../compiler/fields.ts';
+import { DERIVED_FIELDS, exampleLineSchema, exprNullable, expressionFields, readmeFieldTable, RECORD_FIELDS, type RecordField } from '../../compiler/fields.ts';
 import { LINE_FIELDS } from '../../compiler/model.ts';
 import { checkRecord as tableCheck } from '../../compiler/record-check.ts';
 import * as record from '../../runtime/record.js';
@@ -90,6 +90,7 @@ describe('the record checks follow the table', () => {
 
 describe('what names the fields agrees with the table', () => {
   it('the expression scope: every record field with its type; nullable exactly when optional (a list is empty instead)', () => {
+    expect(LINE_FIELDS).toEqual(expressionFields());
     for (const f of RECORD_FIELDS) expect(LINE_FIELDS[f.name], f.name).toEqual({ type: f.type, nullable: exprNullable(f) });
     for (const d of DERIVED_FIELDS) expect(LINE_FIELDS[d.name], d.name).toEqual({ type: d.type, nullable: d.nullable });
     expect(Object.keys(LINE_FIELDS).sort()).toEqual([...names, ...DERIVED_FIELDS.map((d) => d.name)].sort());
