@@ -158,11 +158,3 @@ export function exampleLineSchema(): Record<string, unknown> {
 export function exprNullable(f: RecordField): boolean {
   return !f.required && f.kind !== 'modifiers';
 }
-
-/** The line fields expressions see, with their types: the record fields and the derived ones (what `LINE_FIELDS` in model.ts holds). */
-export function expressionFields(): Record<string, { type: ExprType; nullable: boolean }> {
-  return Object.fromEntries([
-    ...RECORD_FIELDS.map((f) => [f.name, { type: f.type, nullable: exprNullable(f) }] as const),
-    ...DERIVED_FIELDS.map((d) => [d.name, { type: d.type, nullable: d.nullable }] as const),
-  ]);
-}

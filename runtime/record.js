@@ -2,9 +2,10 @@
 // Input records: the helpers of the record check. The check itself is generated
 // per field from the record field table (compiler/fields.ts) by compiler/emit/record.ts;
 // the reference interpreter's own check is compiler/record-check.ts.
-// This file is plain JavaScript because the emitter inlines it, as written,
-// into every compiled bundle. Inlined code must stay self-contained: no imports,
-// only function and const declarations. Nothing here may throw on a caller's value.
+// This file is plain JavaScript because bundles link its functions as written
+// (compiler/emit/link.ts): every top-level declaration is exported, and functions
+// use only their parameters and other runtime declarations. Nothing here may
+// throw on a caller's value.
 
 /**
  * @typedef {Object} LineRecord A checked, normalised input line.
