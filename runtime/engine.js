@@ -30,7 +30,7 @@
  * @property {((r: LineRecord, e: Entry, d: string, u: number, f: Finding[]) => void) | null} check line rules that can apply to this variant
  * @property {(r: LineRecord) => number} billable
  * @property {((it: Item, r: LineRecord, e: Entry, d: string, u: number, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
- * @property {(r: LineRecord, e: Entry, d: string) => Finding} notEffective
+ * @property {(r: LineRecord, e: Entry, d: string, u: number) => Finding} notEffective
  * @property {boolean[]} member per group slot: can a line of this variant be one an aggregate counts?
  * @property {boolean} found is it so for any group?
  * @property {object} view what classify() returns
@@ -107,7 +107,7 @@ export function judgeLine(B, raw, index) {
   B.fillResult(res, e, x.d);
   const u = x.billable(r);
   res.billableUnits = u;
-  if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d));
+  if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d, u));
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;

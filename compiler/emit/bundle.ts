@@ -112,7 +112,7 @@ class EditionPrinter implements PrintContext {
       unit: e.unit, description: e.description,
       effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
     };
-    const notEffective = this.shared('notEffective', _`r, e, d`, _`return ${this.finding(this.plan.builtin.effective, _`${this.message(v.notEffectiveMessage)}(r, e, d, null, null)`)};`);
+    const notEffective = this.shared('notEffective', _`r, e, d, u`, _`return ${this.finding(this.plan.builtin.effective, _`${this.message(this.plan.builtin.effective.message)}(r, e, d, u, null)`)};`);
     // Probing (tests of the language) keeps every line and gives each its groups.
     const cross = this.probing && v.cross.length === 0 ? _`() => {}` : this.rules('cross', v.cross);
     const probes = this.probing ? _`, probes: [${join(v.probes.map((p) => _`(it, r, e, d, u) => ${printExpr(p, this)}`), ', ')}]` : _``;
