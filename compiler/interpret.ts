@@ -4,7 +4,8 @@
  * cross-line comparison). Tests run every behaviour case through it and through
  * the emitted bundle, and the two must agree.
  */
-import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { checkRecord } from './record-check.ts';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
 import { ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
 import { evaluate, type EvalEnv } from './evaluate.ts';
