@@ -186,7 +186,7 @@ export function startValidation(B) {
  */
 export function linesOf(lines) {
   try {
-    if (Array.isArray(lines)) return lines;
+    if (Array.isArray(lines)) return lines.length >= 0 ? lines : [];
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines)) return [];
     /** @type {unknown[]} */
     const out = [];
@@ -206,7 +206,9 @@ export function linesOf(lines) {
 export function validateLines(B, lines) {
   const list = linesOf(lines);
   const run = startValidation(B);
-  for (let i = 0; i < list.length; i++) {
+  let n = 0;
+  try { n = list.length; } catch { n = 0; }
+  for (let i = 0; i < n; i++) {
     let line;
     try { line = list[i]; } catch { line = undefined; }
     run.add(line);
@@ -234,6 +236,21 @@ export function validateOneLine(B, line) {
  * @param {unknown} serviceDate
  */
 export function classifyCombination(B, procedureCode, modifiers, serviceDate) {
+  try {
+    return classifyKnown(B, procedureCode, modifiers, serviceDate);
+  } catch {
+    return null; // arguments that cannot be read (a revoked Proxy, a throwing getter) classify as nothing
+  }
+}
+
+/**
+ * classify() on arguments that read without throwing.
+ * @param {Bundle} B
+ * @param {unknown} procedureCode
+ * @param {unknown} modifiers
+ * @param {unknown} serviceDate
+ */
+export function classifyKnown(B, procedureCode, modifiers, serviceDate) {
   if (typeof procedureCode !== 'string') return null;
   const mods = modifiers == null ? [] : Array.isArray(modifiers) ? modifiers.slice(0, 8) : [modifiers];
   for (let i = 0; i < mods.length; i++) if (typeof mods[i] !== 'string') return null;

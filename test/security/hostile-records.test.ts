@@ -116,3 +116,26 @@ describe('hostile records in headless Chromium', () => {
     expect(JSON.parse(JSON.stringify(inNode))).toEqual(run);
   }, 120_000);
 });
+
+describe('hostile arguments to classify and validate', () => {
+  it('a revoked Proxy as modifiers classifies as nothing; a Proxy array with a throwing length validates as no lines', async () => {
+    const mod = await bundleOf('test/fixtures/mini/mini-guidance');
+    const { proxy, revoke } = Proxy.revocable(['U1'], {});
+    revoke();
+    expect(mod.classify('G9008', proxy as unknown as string[])).toBeNull();
+    const throwingLength = new Proxy([], { get: (t, k) => { if (k === 'length') throw new Error('no'); return Reflect.get(t, k); } });
+    expect(mod.validate(throwingLength)).toEqual([]);
+  });
+});
+
+describe('shared state', () => {
+  it('classify() and meta give frozen values: one caller cannot change what the next one sees', async () => {
+    const mod = await bundleOf(DHCS);
+    const entry = mod.classify('G9008', ['U1']) as { modifiers: string[]; service: string };
+    expect(() => entry.modifiers.push('XX')).toThrow(TypeError);
+    expect(() => { entry.service = 'changed'; }).toThrow(TypeError);
+    expect(mod.classify('G9008', ['U1'])).toMatchObject({ modifiers: ['U1'], service: 'Enhanced Care Management' });
+    expect(() => (mod.meta.versions as string[]).push('9.9')).toThrow(TypeError);
+    expect(Object.isFrozen((mod.meta as unknown as { releases: object[] }).releases[0])).toBe(true);
+  });
+});
