@@ -65,7 +65,7 @@ export const RECORD_FIELDS: readonly RecordField[] = [
   { name: 'minutes', kind: 'integer', min: 0, required: false, csv: 'minutes', x12: null, type: 'number', description: 'time spent, in minutes' },
   { name: 'amount', kind: 'number', required: false, csv: 'amount', x12: 'SV102 / SV203', type: 'number', description: 'billed or deposit amount' },
   { name: 'placeOfService', kind: 'placeOfService', required: false, csv: 'placeOfService', x12: 'SV105, else CLM05-1', type: 'string', description: 'place of service' },
-  { name: 'staffCredential', kind: 'upperText', required: false, csv: 'staffCredential', x12: null, type: 'string', description: 'credential of the staff who provided the service (RN, LCSW, CHW, …)' },
+  { name: 'staffCredential', kind: 'upperText', required: false, csv: 'staffCredential', x12: null, type: 'string', description: 'credential of the person who provided the service (RN, LCSW, CHW, …)' },
   { name: 'renderingTaxonomy', kind: 'text', required: false, csv: 'renderingTaxonomy', x12: 'PRV*PE in 2420A/2310B', type: 'string', description: 'rendering provider taxonomy' },
   { name: 'planId', kind: 'text', required: false, csv: 'planId', x12: null, type: 'string', description: 'the managed care plan' },
 ];

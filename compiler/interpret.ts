@@ -20,7 +20,7 @@ export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineR
   const judged: Judged[] = [];
   const results = lines.map((raw, index) => {
     const j = judge(sorted, raw, index);
-    if ('e' in j) { judged.push(j); return j.result; }
+    if (isJudged(j)) { judged.push(j); return j.result; }
     return j;
   });
   for (const j of judged) {
@@ -33,6 +33,11 @@ export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineR
     if (res.status === 'accepted' && res.findings.some((f) => f.severity === 'error')) res.status = 'rejected';
   }
   return results;
+}
+
+/** A classified line (kept for cross-line rules), as opposed to a finished result. */
+function isJudged(j: Judged | LineResult): j is Judged {
+  return 'rs' in j; // results have no rule set
 }
 
 function isCrossLine(rule: Rule): boolean {
@@ -182,7 +187,7 @@ export function interpretExpression(rs: RuleSet, lines: readonly unknown[], ir: 
   const judged: Judged[] = [];
   lines.forEach((raw, index) => {
     const j = judge([rs], raw, index);
-    if ('e' in j) judged.push(j);
+    if (isJudged(j)) judged.push(j);
   });
   const first = judged.find((j) => j.index === 0);
   if (!first) return { unclassified: true };

@@ -26,7 +26,7 @@ export interface ServiceLine {
   amount?: number | null;
   /** place of service: two digits, `"02"` (a whole number 0–99 is read as its two-digit code) (837: SV105, else CLM05-1) */
   placeOfService?: string | number | null;
-  /** credential of the staff who provided the service (RN, LCSW, CHW, …): text, compared upper-cased */
+  /** credential of the person who provided the service (RN, LCSW, CHW, …): text, compared upper-cased */
   staffCredential?: string | null;
   /** rendering provider taxonomy: text (837: PRV*PE in 2420A/2310B) */
   renderingTaxonomy?: string | null;
@@ -53,8 +53,9 @@ export interface LineResult {
   program: string | null;
   service: string | null;
   delivery: string | null;
-  staff: 'clinical' | 'non-clinical' | null;
-  outreach: boolean | null;
+  // ---- result attributes: the rule set's attributes with `result: true` (compiler/emit/dts.ts)
+  [attribute: string]: unknown;
+  // ---- end of result attributes
   billableUnits: number | null;
   guidanceVersion: string | null;
   findings: Finding[];
@@ -69,10 +70,10 @@ export interface CatalogueEntry {
   program: string;
   service: string;
   delivery: string;
-  staff: 'clinical' | 'non-clinical' | null;
-  outreach: boolean;
+  // ---- entry attributes: every attribute the rule set declares (compiler/emit/dts.ts)
+  [attribute: string]: unknown;
+  // ---- end of entry attributes
   unit: string;
-  amountRequired: boolean;
   description: string;
   effective: string | null;
   retired: string | null;

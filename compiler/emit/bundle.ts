@@ -108,7 +108,7 @@ class EditionPrinter implements PrintContext {
     const view = {
       guidanceVersion: this.plan.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
       program: e.program, service: e.service, delivery: v.delivery,
-      ...Object.fromEntries(resultAttributes.map((a) => [a.name, (e.attributes.get(a.name) ?? null) as never])),
+      ...Object.fromEntries([...e.attributes].map(([name, value]) => [name, value as never])),
       unit: e.unit, description: e.description,
       effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
     };
@@ -223,7 +223,9 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     sourceHash: plan.sourceHash,
     generator: 'codeguide',
   };
-  return { js, dts: bundleDeclarations(), manifest };
+  const attributes = (pick: (e: EditionPlan) => readonly AttributeDecl[]) =>
+    [...new Map(plan.editions.flatMap((e) => pick(e).map((a) => [a.name, a] as const))).values()];
+  return { js, dts: bundleDeclarations(attributes((e) => e.resultAttributes), attributes((e) => [...e.rules.attributes.values()])), manifest };
 }
 
 function deepFrozenMeta(plan: ValidatorPlan) {
