@@ -113,6 +113,11 @@ export interface Rule<E = CheckedExpr> {
   when: E | null;
   exclusive: Exclusivity | null;
   message: E extends CheckedExpr ? Template : PendingTemplate;
+  /** By date of service: the first day the rule applies, and the first day it no longer does (day numbers, or null). */
+  effective: number | null;
+  retired: number | null;
+  /** A requirement with a compliance date: before this day its findings are warnings that name the date. */
+  enforcedFrom: number | null;
   cite: string | null;
   place: Place;
 }
@@ -200,6 +205,11 @@ export function variantsOf(rs: Pick<RuleSet, 'entries' | 'delivery'>): Variant[]
     { entry, modifiers: entry.modifiers, delivery: rs.delivery.default },
     ...(entry.deliveryAllowed ? [...rs.delivery.modifiers].map(([mod, delivery]) => ({ entry, modifiers: [...entry.modifiers, mod], delivery })) : []),
   ]);
+}
+
+/** Is a value of this type a date, or a list of dates (shown as YYYY-MM-DD)? */
+export function isDateValued(t: Type): boolean {
+  return t.base === 'date' || (t.base === 'list' && t.of?.base === 'date');
 }
 
 /** The fields of a line that a variant fixes: constants when its rules are specialised. */
