@@ -58,16 +58,18 @@ export function placeholderFor(item: ProblemItem): Record<string, unknown> {
   return placeholder;
 }
 
+/** The result fields a problem record keeps; every other (what the line was classified as) is null. */
+const KEPT = new Set(['index', 'claimId', 'lineNumber', 'status', 'findings']);
+
 /**
  * The result of a problem record: the bundle's invalid-record finding (its rule,
  * severity and citation) with the reader's message, and nothing classified.
  */
 export function problemResult(result: LineResult, problem: string): LineResult {
   const base = result.findings[0];
-  return {
+  const out: LineResult = {
     ...result,
     status: 'invalid',
-    program: null, service: null, delivery: null, staff: null, outreach: null, billableUnits: null, guidanceVersion: null,
     findings: [{
       rule: base?.rule ?? 'record',
       category: 'invalid-record',
@@ -76,6 +78,8 @@ export function problemResult(result: LineResult, problem: string): LineResult {
       cite: base?.cite ?? '',
     }],
   };
+  for (const key of Object.keys(out)) if (!KEPT.has(key)) (out as Record<string, unknown>)[key] = null;
+  return out;
 }
 
 /** True when a reader item is a structural fault rather than a record. */

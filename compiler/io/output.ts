@@ -33,9 +33,17 @@ interface Target {
   readonly gone: boolean;
 }
 
-/** The CSV columns of a result; origin columns follow when the input is an 837. */
-export const CSV_COLUMNS = ['index', 'claimId', 'lineNumber', 'status', 'program', 'service', 'delivery', 'staff', 'outreach', 'billableUnits', 'guidanceVersion', 'rules', 'categories', 'severities', 'messages'] as const;
-const ORIGIN_COLUMNS = ['originFile', 'interchange', 'group', 'transaction', 'originClaim', 'originLine', 'segment'] as const;
+/** The CSV columns that hold a result's findings, after the result's own fields. */
+export const FINDING_COLUMNS = ['rules', 'categories', 'severities', 'messages'] as const;
+/** The CSV columns of an 837 line's origin, last. */
+export const ORIGIN_COLUMNS = ['originFile', 'interchange', 'group', 'transaction', 'originClaim', 'originLine', 'segment'] as const;
+/** The result fields every bundle gives, for the header of a run with no results. */
+const CORE_FIELDS = ['index', 'claimId', 'lineNumber', 'status'];
+
+/** The result fields that become CSV columns, in the result's order (findings and origin have their own columns). */
+export function resultFields(r: OutputResult | null): string[] {
+  return r === null ? CORE_FIELDS : Object.keys(r).filter((k) => k !== 'findings' && k !== 'origin');
+}
 
 /** One CSV cell, quoted when it must be (RFC 4180). */
 export function csvCell(v: unknown): string {
@@ -43,11 +51,11 @@ export function csvCell(v: unknown): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The CSV row of a result (findings as `;`-joined rules, categories and severities; messages one per line of the cell). */
-export function csvRow(r: OutputResult, withOrigin: boolean): string {
+/** The CSV row of a result: its fields, then findings as `;`-joined rules, categories and severities and messages one per line of the cell, then its origin. */
+export function csvRow(r: OutputResult, fields: readonly string[], withOrigin: boolean): string {
   const f = r.findings;
-  const cells: unknown[] = [r.index, r.claimId, r.lineNumber, r.status, r.program, r.service, r.delivery, r.staff, r.outreach, r.billableUnits, r.guidanceVersion,
-    f.map((x) => x.rule).join(';'), f.map((x) => x.category).join(';'), f.map((x) => x.severity).join(';'), f.map((x) => x.message).join('\n')];
+  const cells: unknown[] = fields.map((k) => (r as Record<string, unknown>)[k]);
+  cells.push(f.map((x) => x.rule).join(';'), f.map((x) => x.category).join(';'), f.map((x) => x.severity).join(';'), f.map((x) => x.message).join('\n'));
   if (withOrigin) {
     const o = r.origin;
     cells.push(o?.file, o?.interchange, o?.group, o?.transaction, o?.claim, o?.line, o?.segment);
@@ -59,6 +67,7 @@ export function csvRow(r: OutputResult, withOrigin: boolean): string {
 export class ResultWriter {
   private buffer = '';
   private started = false;
+  private fields: string[] = [];
   count = 0;
 
   constructor(private readonly target: Target, private readonly format: OutputFormat, private readonly withOrigin: boolean) {}
@@ -68,13 +77,18 @@ export class ResultWriter {
 
   /** Add one result; when a block is handed to the target, a promise that resolves when it can take more. */
   write(result: OutputResult): Promise<void> | undefined {
-    if (!this.started) {
-      this.started = true;
-      if (this.format === 'csv') this.buffer += `${[...CSV_COLUMNS, ...(this.withOrigin ? ORIGIN_COLUMNS : [])].join(',')}\r\n`;
-    }
-    this.buffer += this.format === 'csv' ? csvRow(result, this.withOrigin) : `${JSON.stringify(result)}\n`;
+    if (!this.started) this.start(result);
+    this.buffer += this.format === 'csv' ? csvRow(result, this.fields, this.withOrigin) : `${JSON.stringify(result)}\n`;
     this.count++;
     return this.buffer.length >= 65536 ? this.flush() : undefined;
+  }
+
+  /** The CSV header, from the first result's fields (a bundle's results all have the same). */
+  private start(first: OutputResult | null): void {
+    this.started = true;
+    if (this.format !== 'csv') return;
+    this.fields = resultFields(first);
+    this.buffer += `${[...this.fields, ...FINDING_COLUMNS, ...(this.withOrigin ? ORIGIN_COLUMNS : [])].join(',')}\r\n`;
   }
 
   private async flush(): Promise<void> {
@@ -85,7 +99,7 @@ export class ResultWriter {
 
   /** Everything is written: flush, and (for a file) move it into place. */
   async close(): Promise<void> {
-    if (!this.started && this.format === 'csv') { this.started = true; this.buffer += `${[...CSV_COLUMNS, ...(this.withOrigin ? ORIGIN_COLUMNS : [])].join(',')}\r\n`; }
+    if (!this.started) this.start(null);
     await this.flush();
     await this.target.close();
   }
