@@ -5,13 +5,14 @@
  * only the modules it needs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../compiler/cli.ts';
 import { MINI } from '../helpers.ts';
+import { COMPILER_MODULES, traceModules, writeTracer } from '../package/trace.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-conventions-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -163,30 +164,15 @@ describe('colour', () => {
 });
 
 describe('each command loads only what it uses', () => {
-  const trace = join(work, 'trace.mjs');
   const good = { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1 };
-  const HEAVY = [/\/compiler\/compile\.ts$/, /\/compiler\/schema\.ts$/, /\/compiler\/emit\//, /\/grammar\//, /\/node_modules\/(ajv|yaml|chevrotain|@chevrotain)\//];
+  let tracer: string;
+  beforeAll(() => { tracer = writeTracer(work); });
 
-  beforeAll(() => {
-    // A module hook that writes every module URL the run resolves to the file named by CODEGUIDE_TRACE.
-    const hooks = `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(process.env.CODEGUIDE_TRACE, result.url + '\\n');
-  return result;
-}`;
-    writeFileSync(trace, `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});\n`);
-  });
-
-  function modulesLoaded(argv: string[]): { status: number | null; modules: string[] } {
-    const log = join(work, `trace-${Math.random().toString(36).slice(2)}.log`);
-    writeFileSync(log, '');
+  /** Run the CLI from its TypeScript sources with the module tracer. */
+  function modulesLoaded(argv: string[]) {
     const cli = pathToFileURL(join(process.cwd(), 'compiler', 'cli.ts')).href;
     const script = `const { main } = await import(${JSON.stringify(cli)}); process.exitCode = await main(${JSON.stringify(argv)});`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(trace).href, '--input-type=module', '-e', script], {
-      encoding: 'utf8', env: { ...process.env, CODEGUIDE_TRACE: log },
-    });
-    return { status: r.status, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+    return traceModules(tracer, work, ['--import', 'tsx', '--input-type=module', '-e', script]);
   }
 
   it('validate --bundle never loads the compiler, the grammar, ajv or yaml', async () => {
@@ -199,7 +185,7 @@ export async function resolve(specifier, context, next) {
     expect(status).toBe(0);
     expect(modules.some((m) => m.endsWith('/compiler/commands/validate.ts'))).toBe(true);
     expect(modules.some((m) => m === pathToFileURL(bundle).href)).toBe(true);
-    for (const heavy of HEAVY) expect(modules.filter((m) => heavy.test(m))).toEqual([]);
+    for (const heavy of COMPILER_MODULES) expect(modules.filter((m) => heavy.test(m))).toEqual([]);
   }, 60_000);
 
   it('--help and help <command> load no command that does work', () => {
@@ -207,7 +193,7 @@ export async function resolve(specifier, context, next) {
       const { status, modules } = modulesLoaded(argv);
       expect(status).toBe(0);
       expect(modules.some((m) => m.endsWith('/compiler/cli.ts'))).toBe(true);
-      for (const heavy of HEAVY) expect(modules.filter((m) => heavy.test(m)), argv.join(' ')).toEqual([]);
+      for (const heavy of COMPILER_MODULES) expect(modules.filter((m) => heavy.test(m)), argv.join(' ')).toEqual([]);
     }
   }, 60_000);
 
