@@ -157,7 +157,7 @@ describe('the API, from a plain .mjs file', () => {
   it('compile, check, loadBundle and formatDiagnostic, imported from the package', () => {
     cpSync(join(repo, MINI), join(app, 'mini', 'mini-guidance'), { recursive: true });
     writeFileSync(join(app, 'use-api.mjs'), `
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { check, compile, formatDiagnostic, loadBundle } from ${JSON.stringify(pkg.name)};
 const compiled = await compile('mini/mini-guidance');
 writeFileSync('mini.mjs', compiled.bundle);
@@ -168,6 +168,7 @@ console.log(JSON.stringify({
   ok: compiled.ok, versions: compiled.versions, guidance: bundle.meta.guidance,
   statuses: bundle.validate([line, { ...line, units: 0 }]).map((r) => r.status),
   missing: missing.diagnostics.map(formatDiagnostic),
+  schema: JSON.parse(readFileSync(new URL(import.meta.resolve(${JSON.stringify(`${pkg.name}/schema.json`)})), 'utf8')).title,
 }));
 `);
     const r = sh(process.execPath, ['use-api.mjs'], app);
@@ -175,6 +176,7 @@ console.log(JSON.stringify({
     const got = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(got).toMatchObject({ ok: true, versions: ['1.0'], guidance: 'mini-guidance', statuses: ['accepted', 'invalid'] });
     expect((got.missing as string[])[0]).toMatch(/^no-such-folder:\d+:\d+: error read-error /);
+    expect(got.schema).toBe((JSON.parse(readFileSync(join(repo, 'compiler', 'schema', 'rules.schema.json'), 'utf8')) as { title: string }).title);
   }, 120_000);
 
   it('the README\'s build script: compiles, writes, fails on an error', () => {
