@@ -1,8 +1,7 @@
 // @ts-check
 // Input records: checking and normalising one line (the record format in the README).
-// This file is plain JavaScript because the emitter inlines it, as written,
-// into every compiled bundle; the reference interpreter imports it.
-// Inlined code must stay self-contained: no imports, only function and const declarations.
+// This file is plain JavaScript because bundles link its functions as written
+// (compiler/emit/link.ts); the reference interpreter imports it.
 
 /**
  * @typedef {Object} LineRecord A checked, normalised input line.
@@ -272,4 +271,5 @@ function showValue(v, isDate) {
   return String(v);
 }
 
-export { parseDay, formatDay, own, checkRecord, echoIds, showValue, MAX_GROUP_DAYS };
+// Every top-level declaration is exported: bundles link this module by reference (compiler/emit/link.ts).
+export { parseDay, digits, daysFromCivil, formatDay, own, shown, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, normaliseModifiers, addProblem, optional, checkRecord, echoIds, showValue };
