@@ -7,7 +7,7 @@
  * `.mjs` file uses the API, and a TypeScript file type-checks against it.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -156,6 +156,23 @@ describe('npx codeguide, installed from the tarball', () => {
     const c = codeguide('check', 'rules/acme-care');
     expect(c.status, c.stderr).toBe(0);
   }, 120_000);
+});
+
+describe('the bin in a checkout', () => {
+  it('runs build/ when it is newer than the sources, the sources through tsx when one is newer', () => {
+    // src/ is the clean copy npm pack built.
+    const tracer = writeTracer(work);
+    const fresh = traceModules(tracer, work, ['compiler/bin.mjs', '--version'], src);
+    expect(fresh.status, fresh.stderr).toBe(0);
+    expect(fresh.modules.some((m) => m.endsWith('/src/build/compiler/cli.js'))).toBe(true);
+    expect(fresh.modules.filter((m) => m.endsWith('/src/compiler/cli.ts'))).toEqual([]);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(src, 'compiler', 'diagnostics.ts'), later, later);
+    const stale = traceModules(tracer, work, ['compiler/bin.mjs', '--version'], src);
+    expect(stale.status, stale.stderr).toBe(0);
+    expect(stale.modules.some((m) => m.endsWith('/src/compiler/cli.ts'))).toBe(true);
+    expect(stale.modules.filter((m) => m.endsWith('/src/build/compiler/cli.js'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('the API, from a plain .mjs file', () => {
