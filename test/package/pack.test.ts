@@ -33,6 +33,15 @@ function codeguide(...args: string[]): SpawnSyncReturns<string> {
   return sh('npx', ['--offline', '--no', '--', 'codeguide', ...args], app);
 }
 
+/** tsx's loader as a file URL, for `node --import` from a folder that has no tsx of its own. */
+function tsxLoader(): string {
+  const dir = join(repo, 'node_modules', 'tsx');
+  const exported = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { exports: Record<string, string | { import?: string; default?: string }> }).exports['.'];
+  const entry = typeof exported === 'string' ? exported : exported?.import ?? exported?.default;
+  if (!entry) throw new Error('cannot find the entry of the tsx package');
+  return pathToFileURL(join(dir, entry)).href;
+}
+
 /** A lockfile for the app: the tarball, and this repository's pinned versions of its dependencies (and theirs). */
 function appLockfile(tarball: string): unknown {
   const locked = (JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> }).packages;
@@ -156,6 +165,37 @@ describe('npx codeguide, installed from the tarball', () => {
     const c = codeguide('check', 'rules/acme-care');
     expect(c.status, c.stderr).toBe(0);
   }, 120_000);
+});
+
+describe('the structure check, precompiled at build time', () => {
+  it('gives the same diagnostics as the validator the sources compile at run time', () => {
+    const mistakes: [string, string, string][] = [
+      ['guidance.yaml', '  title: Mini guidance for tests', '  titel: Mini guidance for tests'],
+      ['catalogue.yaml', 'modifiers: [U1], staff: clinical', 'modifiers: U1, staff: clinical, colour: blue'],
+      ['rules.yaml', '    category: not-effective', '    category: Not_Effective'],
+      ['guidance.yaml', 'outreach-after-initiation: { severity: warning }', 'outreach-after-initiation: { severity: warn }'],
+      ['examples.yaml', 'expect: { status: accepted, findings: [] }', 'expect: { findings: [] }'],
+    ];
+    const cli = pathToFileURL(join(repo, 'compiler', 'cli.ts')).href;
+    mistakes.forEach(([file, from, to], i) => {
+      const dir = join(app, 'structure', String(i), 'mini-guidance');
+      cpSync(join(repo, MINI), dir, { recursive: true });
+      const path = join(dir, '1.0', file);
+      const text = readFileSync(path, 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(path, text.replace(from, to));
+      const rel = join('structure', String(i), 'mini-guidance');
+      const built = codeguide('check', rel, '--json');
+      const script = `const { main } = await import(${JSON.stringify(cli)}); process.exitCode = await main(['check', ${JSON.stringify(rel)}, '--json']);`;
+      const sources = sh(process.execPath, ['--import', tsxLoader(), '--input-type=module', '-e', script], app);
+      expect(built.status, built.stderr).toBe(2);
+      expect(sources.status, sources.stderr).toBe(2);
+      const diagnostics = (JSON.parse(built.stdout) as { diagnostics: { code: string }[] }).diagnostics;
+      expect(diagnostics.length, to).toBeGreaterThan(0);
+      expect(built.stdout).toBe(sources.stdout);
+    });
+    expect(existsSync(join(app, 'node_modules', pkg.name, 'build', 'compiler', 'schema', 'rules.validate.cjs'))).toBe(true);
+  }, 180_000);
 });
 
 describe('the bin in a checkout', () => {

@@ -1,7 +1,8 @@
 /**
  * Which modules a command loads: a module hook (node --import) that appends
- * every module URL a run resolves to a log file. Used to hold each command to
- * loading only what it needs.
+ * every module URL a run resolves to a log file, and at exit every CommonJS
+ * module in require's cache (require() calls do not pass the hook). Used to
+ * hold each command to loading only what it needs.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,15 @@ export async function resolve(specifier, context, next) {
 /** Write the hook's entry file into `dir`; returns its file URL for `node --import`. */
 export function writeTracer(dir: string): string {
   const file = join(dir, 'trace-modules.mjs');
-  writeFileSync(file, `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});\n`);
+  writeFileSync(file, [
+    "import { appendFileSync } from 'node:fs';",
+    "import { createRequire, register } from 'node:module';",
+    "import { pathToFileURL } from 'node:url';",
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`,
+    'const cache = createRequire(import.meta.url).cache;',
+    "process.on('exit', () => appendFileSync(process.env.CODEGUIDE_TRACE, Object.keys(cache).map((f) => pathToFileURL(f).href + '\\n').join('')));",
+    '',
+  ].join('\n'));
   return pathToFileURL(file).href;
 }
 
