@@ -4,9 +4,10 @@
  * cross-line comparison). Tests run every behaviour case through it and through
  * the emitted bundle, and the two must agree.
  */
-import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { checkRecord } from './record-check.ts';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
-import { ENTRY_FIELDS, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
+import { ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
 import { evaluate, type EvalEnv } from './evaluate.ts';
 import { aggregatesOf, visit } from './plan/fold.ts';
 
@@ -19,7 +20,7 @@ export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineR
   const judged: Judged[] = [];
   const results = lines.map((raw, index) => {
     const j = judge(sorted, raw, index);
-    if ('e' in j) { judged.push(j); return j.result; }
+    if (isJudged(j)) { judged.push(j); return j.result; }
     return j;
   });
   for (const j of judged) {
@@ -32,6 +33,11 @@ export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineR
     if (res.status === 'accepted' && res.findings.some((f) => f.severity === 'error')) res.status = 'rejected';
   }
   return results;
+}
+
+/** A classified line (kept for cross-line rules), as opposed to a finished result. */
+function isJudged(j: Judged | LineResult): j is Judged {
+  return 'rs' in j; // results have no rule set
 }
 
 function isCrossLine(rule: Rule): boolean {
@@ -159,7 +165,7 @@ function render(t: Template, j: LineView, witness: LineView | null, rs: RuleSet)
   return t.map((p) => {
     if ('text' in p) return p.text;
     const value = evaluate(p.expr, { bandings, field: (name, of) => (of === 'other' ? (witness ? fieldOf(witness, name) : null) : fieldOf(j, name)) });
-    return showValue(value, p.expr.type.base === 'date');
+    return showValue(value, isDateValued(p.expr.type));
   }).join('');
 }
 
@@ -181,7 +187,7 @@ export function interpretExpression(rs: RuleSet, lines: readonly unknown[], ir: 
   const judged: Judged[] = [];
   lines.forEach((raw, index) => {
     const j = judge([rs], raw, index);
-    if ('e' in j) judged.push(j);
+    if (isJudged(j)) judged.push(j);
   });
   const first = judged.find((j) => j.index === 0);
   if (!first) return { unclassified: true };

@@ -202,6 +202,11 @@ export function variantsOf(rs: Pick<RuleSet, 'entries' | 'delivery'>): Variant[]
   ]);
 }
 
+/** Is a value of this type a date, or a list of dates (shown as YYYY-MM-DD)? */
+export function isDateValued(t: Type): boolean {
+  return t.base === 'date' || (t.base === 'list' && t.of?.base === 'date');
+}
+
 /** The fields of a line that a variant fixes: constants when its rules are specialised. */
 export function variantConstants(v: Variant): Map<string, Value> {
   const e = v.entry;

@@ -210,7 +210,7 @@ class Checker {
         const [t, x] = this.check(e.operand);
         if (e.op === 'not') { this.condition(t, e.operand, 'the operand of "not"'); return [BOOL, { k: 'not', x }]; }
         this.want(t, 'number', e.operand, 'unary "-"');
-        return [T('number', nullable(t)), { k: 'neg', x }];
+        return [t.base === 'null' ? T('null', true) : T('number', nullable(t)), { k: 'neg', x }];
       }
       case 'if': {
         const [ct, cond] = this.check(e.cond);
@@ -309,6 +309,12 @@ class Checker {
   /** `+ - * /` on numbers, and day arithmetic: date ± number → date, date − date → number of days. */
   private arithmetic(e: Extract<Expr, { kind: 'binary' }>, lt: Ty, a: IR, rt: Ty, b: IR): [Ty, UntypedIR] {
     const k = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[e.op as '+' | '-' | '*' | '/'];
+    // With the literal null on a side the result is always null: it fits wherever a number or a date would.
+    if (lt.base === 'null' || rt.base === 'null') {
+      const other = lt.base === 'null' ? rt : lt;
+      if (other.base !== 'null' && other.base !== 'error' && other.base !== 'number' && other.base !== 'date') this.want(other, 'number', lt.base === 'null' ? e.right : e.left, `"${e.op}"`);
+      return [T('null', true), { k, a, b }];
+    }
     const n = nullable(lt) || nullable(rt) || k === 'div';
     const isDate = (t: Ty) => t.base === 'date';
     if (isDate(lt) || isDate(rt)) {

@@ -30,7 +30,7 @@
  * @property {((r: LineRecord, e: Entry, d: string, u: number, f: Finding[]) => void) | null} check line rules that can apply to this variant
  * @property {(r: LineRecord) => number} billable
  * @property {((it: Item, r: LineRecord, e: Entry, d: string, u: number, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
- * @property {(r: LineRecord, e: Entry, d: string) => Finding} notEffective
+ * @property {(r: LineRecord, e: Entry, d: string, u: number) => Finding} notEffective
  * @property {boolean[]} member per group slot: can a line of this variant be one an aggregate counts?
  * @property {boolean} found is it so for any group?
  * @property {object} view what classify() returns
@@ -107,7 +107,7 @@ export function judgeLine(B, raw, index) {
   B.fillResult(res, e, x.d);
   const u = x.billable(r);
   res.billableUnits = u;
-  if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d));
+  if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d, u));
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;
@@ -169,7 +169,7 @@ export function startValidation(B) {
         finished = true;
         for (let k = 0; k < B.editions.length; k++) {
           const cross = B.editions[k].cross;
-          if (cross !== null && (byEdition[k].length > 1 || B.keepAll)) cross(byEdition[k]);
+          if (cross !== null && byEdition[k].length > 0) cross(byEdition[k]);
         }
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }
@@ -186,7 +186,7 @@ export function startValidation(B) {
  */
 export function linesOf(lines) {
   try {
-    if (Array.isArray(lines)) return lines;
+    if (Array.isArray(lines)) return lines.length >= 0 ? lines : [];
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines)) return [];
     /** @type {unknown[]} */
     const out = [];
@@ -206,7 +206,9 @@ export function linesOf(lines) {
 export function validateLines(B, lines) {
   const list = linesOf(lines);
   const run = startValidation(B);
-  for (let i = 0; i < list.length; i++) {
+  let n = 0;
+  try { n = list.length; } catch { n = 0; }
+  for (let i = 0; i < n; i++) {
     let line;
     try { line = list[i]; } catch { line = undefined; }
     run.add(line);
@@ -234,6 +236,21 @@ export function validateOneLine(B, line) {
  * @param {unknown} serviceDate
  */
 export function classifyCombination(B, procedureCode, modifiers, serviceDate) {
+  try {
+    return classifyKnown(B, procedureCode, modifiers, serviceDate);
+  } catch {
+    return null; // arguments that cannot be read (a revoked Proxy, a throwing getter) classify as nothing
+  }
+}
+
+/**
+ * classify() on arguments that read without throwing.
+ * @param {Bundle} B
+ * @param {unknown} procedureCode
+ * @param {unknown} modifiers
+ * @param {unknown} serviceDate
+ */
+export function classifyKnown(B, procedureCode, modifiers, serviceDate) {
   if (typeof procedureCode !== 'string') return null;
   const mods = modifiers == null ? [] : Array.isArray(modifiers) ? modifiers.slice(0, 8) : [modifiers];
   for (let i = 0; i < mods.length; i++) if (typeof mods[i] !== 'string') return null;

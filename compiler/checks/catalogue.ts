@@ -22,7 +22,9 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
     const seen = new Set<string>();
     e.modifiers.forEach((m, i) => {
       if (!rs.modifiers.has(m)) {
-        const fallback = m.toUpperCase() !== m && rs.modifiers.has(m.toUpperCase()) ? `write it upper-case: ${m.toUpperCase()}` : 'declare it under modifiers, or fix the spelling';
+        const declaredIn = rs.modifiers.values().next().value?.place.file.path;
+        const fallback = m.toUpperCase() !== m && rs.modifiers.has(m.toUpperCase()) ? `write it upper-case: ${m.toUpperCase()}`
+          : `declare it under modifiers${declaredIn ? ` (in ${declaredIn})` : ''}, or fix the spelling`;
         out.push(diagnosticAt(at('modifiers', i), 'unknown-modifier', `modifier ${m} is not declared in this guidance`, didYouMean(m, byUse, fallback)));
       } else if (rs.delivery.modifiers.has(m)) {
         out.push(diagnosticAt(at('modifiers', i), 'bad-value', `${m} is a delivery modifier, not a defining one`, `remove ${m}: it may be added to any entry that allows delivery modifiers`));

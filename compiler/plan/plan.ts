@@ -51,7 +51,6 @@ export interface VariantPlan {
   billable: IR | null;
   line: RulePlan[];
   cross: RulePlan[];
-  notEffectiveMessage: Template;
   /** Per slot: can a line of this variant be one an aggregate of that group counts? */
   member: boolean[];
   /** Probe expressions (compiler/probe.ts) with this variant's fields folded in; empty in a real bundle. */
@@ -63,6 +62,7 @@ export interface RulePlan {
   rule: Rule;
   /** The condition with the variant's fields folded in (never the constant false). */
   cond: IR;
+  /** The message as written: it is shown only when the rule fires, so one function serves every variant. */
   message: Template;
   /** The aggregate whose first matching line a message shows as `other.` (the rule's one `any`). */
   witness: { slot: number; pred: IR } | null;
@@ -96,7 +96,7 @@ export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPla
     const specialise = (rule: Rule): RulePlan | null => {
       const cond = fold(rule.when!.ir, env);
       if (isConst(cond) && cond.v === false) return null;
-      return { rule, cond, message: foldTemplate(rule.message, env), witness: witnessOf(rule, env, slotOf) };
+      return { rule, cond, message: rule.message, witness: witnessOf(rule, env, slotOf) };
     };
     const unit = rs.unitBases.get(v.entry.unit);
     const plan: VariantPlan = {
@@ -106,7 +106,6 @@ export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPla
       billable: unit?.billableUnits ? fold(unit.billableUnits.ir, env) : null,
       line: conditional.filter((r) => !crossRules.has(r)).map(specialise).filter((x): x is RulePlan => x !== null),
       cross: [...crossRules].map(specialise).filter((x): x is RulePlan => x !== null),
-      notEffectiveMessage: foldTemplate(builtin('effective').message, env),
       member: slots.map((g) => aggregates.some((a) => a.group === g.name && canCount(a, { consts: new Map(), otherConsts: consts, bandings }))),
       probes: probes.map((p) => fold(p, env)),
     };

@@ -7,8 +7,9 @@
  *   codeguide validate --bundle (one line)   within 200 ms of node -e 0
  *   codeguide check rules/dhcs-ecm-cs        within 1 s
  *
- * Then where `check` spends its time: loading each library, the JSON Schema
- * compile, the expression parser's construction, loading the rules, the examples.
+ * Then where `check` spends its time: loading each library, the structure
+ * check (its Ajv validator precompiled by the build), the expression parser's
+ * construction, loading the rules, the examples.
  * The script builds first (see package.json), so it times build/.
  */
 import { spawnSync } from 'node:child_process';
@@ -66,8 +67,7 @@ const phases = `
 const t0 = performance.now(); let last = t0; const out = [];
 const lap = (name) => { const now = performance.now(); out.push([name, now - last]); last = now; };
 await import('yaml'); lap('import yaml');
-await import('ajv'); lap('import ajv');
-await import(${JSON.stringify(url('build/compiler/schema.js'))}); lap('JSON Schema compile (ajv)');
+await import(${JSON.stringify(url('build/compiler/schema.js'))}); lap('structure check (precompiled Ajv)');
 await import(${JSON.stringify(url('build/vendor/chevrotain.mjs'))}); lap('import chevrotain');
 await import(${JSON.stringify(url('build/grammar/index.js'))}); lap('expression parser construction');
 const { loadRules } = await import(${JSON.stringify(url('build/compiler/compile.js'))}); lap('import the rest of the compiler');
