@@ -78,6 +78,17 @@ describe('--version and help', () => {
     }
   });
 
+  it('help lists exactly the options each command accepts', async () => {
+    for (const name of await commandNames()) {
+      const help = (await run(['help', name])).out;
+      const listed = [...help.matchAll(/^  (--[a-z-]+)/gm)].map((m) => m[1]!).sort();
+      // With no near miss, an unknown option is answered with the command's own option list.
+      const accepted = /\(options: ([^)]*)\)/.exec((await run([name, '--zzzzzzzzzz'])).err)?.[1]?.split(', ').sort();
+      expect(accepted, name).toBeDefined();
+      expect(listed, name).toEqual(accepted);
+    }
+  });
+
   it('an unknown command or help topic suggests the nearest command', async () => {
     const r = await run(['chek', 'rules']);
     expect(r.code).toBe(2);
