@@ -53,7 +53,7 @@ if (compiled.status !== 0) fail('tsc failed');
 
 // 2. Files read at run time, copied as written (runtime/*.js overwrites tsc's re-printed copy).
 const isTypeScript = (f) => /\.(c|m)?ts$/.test(f) && !/\.d\.(c|m)?ts$/.test(f);
-const skip = (f) => f === join('compiler', 'bin.mjs');
+const skip = (f) => f === join('compiler', 'bin.mjs'); // the bin stays where it is: it runs build/
 let copied = 0;
 for (const file of SOURCE_DIRS.flatMap(walk)) {
   if (isTypeScript(file) || skip(file)) continue;
@@ -61,8 +61,6 @@ for (const file of SOURCE_DIRS.flatMap(walk)) {
   copyFileSync(join(root, file), join(next, file));
   copied++;
 }
-rmSync(join(next, 'compiler', 'bin.mjs'), { force: true });
-rmSync(join(next, 'compiler', 'bin.d.mts'), { force: true });
 
 // 3. Chevrotain from its single-file build.
 const require = createRequire(import.meta.url);
