@@ -9,7 +9,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { checkBanding } from './checks/banding.ts';
 import { checkCatalogue, checkSetPatterns } from './checks/catalogue.ts';
 import { checkReachability } from './checks/reachability.ts';
-import { checkCitations, checkExampleDates, checkExampleReferences, checkRules } from './checks/rules.ts';
+import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
 import { didYouMean, hasErrors, mergeRepeats, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { emitBundle, type Bundle } from './emit/bundle.ts';
 import { gather, listVersions, readVersion } from './load.ts';
@@ -75,7 +75,6 @@ export function loadRules(dir: string, version?: string): LoadResult {
     }
   }
   const failed = hasErrors(diagnostics);
-  if (!failed) diagnostics.push(...checkExampleDates(versions));
   return { versions: failed ? [] : versions, diagnostics: sortDiagnostics(diagnostics), sourceHash: failed ? '' : hash.digest('hex') };
 }
 

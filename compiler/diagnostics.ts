@@ -67,7 +67,6 @@ export const DIAGNOSTIC_CODES = {
   'rule-never-applies': 'a rule\'s condition is false for every catalogue entry (a warning)',
   'example-field': 'an example names an expected field or outcome that does not exist',
   'example-failed': 'an example does not come out as its `expect` says',
-  'example-before-edition': 'an example is dated before its edition applies, so a bundle of the whole guidance judges it by an earlier edition (a warning)',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -160,6 +160,21 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     if (day < 0) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'date'] }, 'bad-value', `${String(o.date)} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
     dates.set(name, { name, date: String(o.date), day, note: String(o.note ?? ''), cite: cite(o), place });
   }
+  /** A date written as YYYY-MM-DD or as the name of a declared date: its day number, or null (reported). */
+  const dateRef = (v: string, where: Place): number | null => {
+    if (/^\d{4}-/.test(v)) {
+      const day = parseDay(v);
+      if (day < 0) diagnostics.push(diagnosticAt(where, 'bad-value', `${v} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
+      return day < 0 ? null : day;
+    }
+    const named = dates.get(v);
+    if (!named) {
+      diagnostics.push(diagnosticAt(where, 'unknown-name', `no date named "${v}"`, didYouMean(v, dates.keys(), 'declare it under dates, or write YYYY-MM-DD')));
+      return null;
+    }
+    return named.day;
+  };
+
   const modifiers = new Map<string, { meaning: string; cite: string | null; place: Place }>();
   for (const [name, o, place] of named('modifiers')) modifiers.set(name, { meaning: String(o.meaning), cite: cite(o), place });
 
@@ -223,19 +238,7 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
       const pick = <T>(key: string, fallback: T): T => (e[key] !== undefined ? e[key] : svc[key] !== undefined ? svc[key] : fallback) as T;
       const dateOf = (key: 'effective' | 'retired'): number | null => {
         const v = pick<string | null>(key, null);
-        if (v === null) return null;
-        const wherePath = e[key] !== undefined ? [...ePlace.path, key] : [...place.path, key];
-        if (/^\d{4}-/.test(v)) {
-          const day = parseDay(v);
-          if (day < 0) diagnostics.push(diagnosticAt({ file: place.file, path: wherePath }, 'bad-value', `${v} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
-          return day;
-        }
-        const named = dates.get(v);
-        if (!named) {
-          diagnostics.push(diagnosticAt({ file: place.file, path: wherePath }, 'unknown-name', `no date named "${v}"`, didYouMean(v, dates.keys(), 'declare it under dates, or write YYYY-MM-DD')));
-          return null;
-        }
-        return named.day;
+        return v === null ? null : dateRef(v, { file: place.file, path: e[key] !== undefined ? [...ePlace.path, key] : [...place.path, key] });
       };
       // A CPT code written unquoted is a number to YAML (00100 even loses its zeros): read it as written.
       const code = typeof e.code === 'number' ? sourceText({ ...ePlace, path: [...ePlace.path, 'code'] }).trim() : String(e.code);
@@ -277,6 +280,9 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
       message: typeof r.message === 'string'
         ? { text: r.message, place: { ...place, path: [...place.path, 'message'] } }
         : { text: defaultMessage(category, Array.isArray(r.exclusive)), place: null },
+      effective: typeof r.effective === 'string' ? dateRef(r.effective, { ...place, path: [...place.path, 'effective'] }) : null,
+      retired: typeof r.retired === 'string' ? dateRef(r.retired, { ...place, path: [...place.path, 'retired'] }) : null,
+      enforcedFrom: typeof r.enforcedFrom === 'string' ? dateRef(r.enforcedFrom, { ...place, path: [...place.path, 'enforcedFrom'] }) : null,
       cite: cite(r), place,
     });
   }

@@ -113,6 +113,11 @@ export interface Rule<E = CheckedExpr> {
   when: E | null;
   exclusive: Exclusivity | null;
   message: E extends CheckedExpr ? Template : PendingTemplate;
+  /** By date of service: the first day the rule applies, and the first day it no longer does (day numbers, or null). */
+  effective: number | null;
+  retired: number | null;
+  /** A requirement with a compliance date: before this day its findings are warnings that name the date. */
+  enforcedFrom: number | null;
   cite: string | null;
   place: Place;
 }

@@ -68,8 +68,13 @@ class EditionPrinter implements PrintContext {
     return this.shared('msg', _`r, e, d, u, w`, _`return ${parts.length ? join(parts, ' + ') : literal('')};`);
   }
 
-  private finding(rule: Rule, message: Code): Code {
-    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${message}, cite: ${rule.cite ?? ''} }`;
+  private finding(rule: Rule, message: Code, enforced = rule.enforcedFrom): Code {
+    if (enforced === null) {
+      return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${message}, cite: ${rule.cite ?? ''} }`;
+    }
+    // Before its compliance date a requirement's findings are warnings that say when it is enforced.
+    const early = _`r.serviceDate < ${enforced}`;
+    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${early} ? "warning" : ${rule.severity}, message: ${message} + (${early} ? ${enforcementNote(enforced)} : ""), cite: ${rule.cite ?? ''} }`;
   }
 
   /** One variant's rules of one kind as a function, or `null` when none can apply (most lines then skip the kind). */
@@ -78,7 +83,13 @@ class EditionPrinter implements PrintContext {
     const stmts = rules.map((p) => {
       const witness = p.witness ? _`firstIn(it, ${p.witness.slot}, (o) => ${printExpr(p.witness.pred, this)})` : _`null`;
       const push = _`f.push(${this.finding(p.rule, _`${this.message(p.message)}(r, e, d, u, ${witness})`)});`;
-      return p.cond.k === 'const' ? push : _`if (${printExpr(p.cond, this)}) ${push}`;
+      // A rule's own dates, by date of service, come before its condition.
+      const dates = [
+        ...(p.rule.effective !== null ? [_`r.serviceDate >= ${p.rule.effective}`] : []),
+        ...(p.rule.retired !== null ? [_`r.serviceDate < ${p.rule.retired}`] : []),
+      ];
+      const conds = p.cond.k === 'const' ? dates : [...dates, printExpr(p.cond, this)];
+      return conds.length === 0 ? push : _`if (${join(conds, ' && ')}) ${push}`;
     });
     return this.shared(kind, kind === 'check' ? _`r, e, d, u, f` : _`it, r, e, d, u, f`, join(stmts, '\n'));
   }
@@ -116,7 +127,7 @@ class EditionPrinter implements PrintContext {
     // Probing (tests of the language) keeps every line and gives each its groups.
     const cross = this.probing && v.cross.length === 0 ? _`() => {}` : this.rules('cross', v.cross);
     const probes = this.probing ? _`, probes: [${join(v.probes.map((p) => _`(it, r, e, d, u) => ${printExpr(p, this)}`), ', ')}]` : _``;
-    return _`{ e: ${entryRef}, d: ${v.delivery}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
+    return _`{ e: ${entryRef}, d: ${v.delivery}, mods: ${literal([...v.modifiers].sort())}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
   }
 
   print(): { decls: Code; ref: Code } {
@@ -128,26 +139,51 @@ class EditionPrinter implements PrintContext {
       for (const [k, v] of e.attributes) fields[k] = v;
       this.decls.push(_`const ${this.id('E', e.index)} = Object.freeze(${literal(fields as never)});`);
     }
-    const lookup = plan.lookup.map(({ key, variants }) =>
-      _`  [${key}, [${join(variants.map((v) => this.variant(v, this.id('E', v.entry.index), plan.resultAttributes)), ', ')}]],`);
+    // Each variant once, named: the lookup by key and the list by code (for tolerated extra modifiers) share them.
+    const names = new Map<VariantPlan, Code>();
+    for (const { variants } of plan.lookup) {
+      for (const v of variants) {
+        const ref = this.id('X', names.size);
+        names.set(v, ref);
+        this.decls.push(_`const ${ref} = ${this.variant(v, this.id('E', v.entry.index), plan.resultAttributes)};`);
+      }
+    }
+    const lookup = plan.lookup.map(({ key, variants }) => _`  [${key}, [${join(variants.map((v) => names.get(v)!), ', ')}]],`);
+    const byCode = plan.universe.map((code) => _`  [${code}, [${join([...names].filter(([v]) => v.entry.code === code).map(([, ref]) => ref), ', ')}]],`);
     const cross = this.crossDriver();
     const invalid = plan.builtin.record;
-    const undefinedCombination = _`(r) => (${this.finding(plan.builtin.combination, _`${this.message(plan.undefinedMessage)}(r, null, null, null, null)`)})`;
+    const combination = plan.builtin.combination;
+    const undefinedMessage = _`${this.message(plan.undefinedMessage)}(r, null, null, null, null)`;
+    const undefinedCombination = _`(r) => (${this.finding(combination, undefinedMessage, null)})`;
+    // The combination check's compliance date is when extra modifiers stop being tolerated.
+    const until = combination.enforcedFrom ?? -Infinity;
+    const toleratedNote = combination.enforcedFrom === null ? '' : ` before ${formatDay(combination.enforcedFrom)}`;
+    const tolerated = _`(r, extra) => ({ rule: ${combination.id}, category: ${combination.category}, severity: "warning", message: ${undefinedMessage} + ${' (extra modifiers tolerated'} + ${toleratedNote} + ": read as " + r.procedureCode + " without " + extra.join(" ") + ")", cite: ${combination.cite ?? ''} })`;
     const ref = name(`V${this.ei}`);
     const edition = _`const ${ref} = {
   version: ${plan.version},
   index: ${this.ei},
-  appliesFrom: ${plan.appliesFrom},
+  published: ${plan.published},
   universe: new Set(${literal(plan.universe)}),
   lookup: new Map([
 ${join(lookup, '\n')}
   ]),
   invalid: ${literal({ rule: invalid.id, category: invalid.category, severity: invalid.severity, cite: invalid.cite ?? '' })},
   undefinedCombination: ${undefinedCombination},
+  toleratedUntil: ${until},
+  byCode: new Map([
+${join(byCode, '\n')}
+  ]),
+  tolerated: ${tolerated},
   cross: ${cross},
 };`;
     return { decls: join([...this.decls, edition], '\n\n'), ref };
   }
+}
+
+/** What a finding found before its rule's compliance date adds to its message. */
+export function enforcementNote(day: number): string {
+  return ` (enforced from ${formatDay(day)}; a warning until then)`;
 }
 
 export interface Bundle {

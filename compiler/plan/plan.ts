@@ -16,15 +16,15 @@ export interface ValidatorPlan {
   guidance: string;
   title: string;
   sourceHash: string;
-  /** Oldest first (by appliesFrom). */
+  /** Oldest first (by publication date). */
   editions: EditionPlan[];
 }
 
 export interface EditionPlan {
   rules: RuleSet;
   version: string;
-  /** Day number from which the edition applies. */
-  appliesFrom: number;
+  /** Day number of the edition's publication: the edition judges when asked as of that day or later. */
+  published: number;
   /** Every code of the catalogue: a line with another code is out of scope. */
   universe: string[];
   /** Variants by lookup key (code and sorted modifiers), each list by first day in force. */
@@ -69,7 +69,7 @@ export interface RulePlan {
 }
 
 export function planGuidance(editions: RuleSet[], sourceHash: string): ValidatorPlan {
-  const sorted = [...editions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
+  const sorted = [...editions].sort((a, b) => parseDay(a.guidance.published) - parseDay(b.guidance.published));
   const latest = sorted[sorted.length - 1]!;
   return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map((rs) => planEdition(rs)) };
 }
@@ -115,7 +115,7 @@ export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPla
   return {
     rules: rs,
     version: rs.guidance.version,
-    appliesFrom: parseDay(rs.guidance.appliesFrom),
+    published: parseDay(rs.guidance.published),
     universe: [...new Set(rs.entries.map((e) => e.code))].sort(),
     lookup: [...lookup].map(([key, variants]) => ({ key, variants: variants.sort((a, b) => a.from - b.from) })),
     slots,
