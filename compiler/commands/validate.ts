@@ -13,35 +13,29 @@ import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type Outp
 import { createProgress, PROGRESS_MIN_BYTES } from '../io/progress.ts';
 import { detectFormat, INPUT_FORMATS, openInput, readItems, type InputFormat } from '../io/source.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
-import { args, load, UsageError, type Out } from './shared.ts';
+import { args, load, UsageError, type CommandSpec, type Out } from './shared.ts';
 
-/** validate's options, for the argument parser and the help text. */
-export const VALIDATE_OPTIONS = {
-  rules: { type: 'string' },
-  bundle: { type: 'string' },
-  version: { type: 'string' },
-  format: { type: 'string' },
-  out: { type: 'string' },
-  'out-format': { type: 'string' },
-  report: { type: 'string' },
-  profile: { type: 'string' },
-} as const satisfies Record<string, { type: 'string' | 'boolean' }>;
-
-/** validate's help text. */
-export const VALIDATE_HELP = `usage: codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [options] <input-file | ->
-
-Judges every record of an encounter file and writes one result per record, in order.
-
-  --rules DIR           compile the rule files in DIR and judge with them
-  --bundle FILE.mjs     judge with a compiled bundle
-  --version V           with --rules: one edition only
-  --format F            input format: jsonl, csv or x12 (837P/837I); detected from the content when absent
-  --out FILE            write results to FILE (replaced only when complete) instead of standard output
-  --out-format F        results as jsonl (default) or csv
-  --report FILE.html    also write a self-contained HTML run report
-
-Exit codes: 0 every line accepted or out of scope; 1 some line rejected or invalid
-(or an 837 envelope fault); 2 could not run (bad arguments, unreadable input, unwritable output).`;
+/** validate's options, usage and examples: the help text is made from them and the arguments are parsed against them. */
+export const validateSpec: CommandSpec = {
+  name: 'validate',
+  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
+  description: 'Judges every record of an encounter file (JSON Lines, CSV, or X12 837P/837I) and writes one result per record, in input order, to --out (replaced only when complete) or standard output; counts by status and finding category go to standard error. Exit 0: every line accepted or out of scope; 1: some line rejected or invalid, or an 837 envelope fault; 2: could not run (bad arguments, unreadable input, unwritable output).',
+  options: {
+    bundle: { type: 'string', value: 'FILE.mjs', description: 'judge with a compiled bundle (fast start: the compiler is not loaded)' },
+    rules: { type: 'string', value: '<rule-dir>', description: 'judge with rule files, compiled on the fly' },
+    version: { type: 'string', value: 'V', description: 'with --rules: only this edition' },
+    format: { type: 'string', value: 'jsonl|csv|x12', description: 'the input format (default: detected from the content)' },
+    out: { type: 'string', value: 'FILE', description: 'write the results here instead of standard output' },
+    'out-format': { type: 'string', value: 'jsonl|csv', description: 'results as JSON Lines (default) or CSV' },
+    report: { type: 'string', value: 'FILE.html', description: 'also write a self-contained HTML run report' },
+    profile: { type: 'string', value: 'FILE', description: 'a plan profile (not supported yet)' },
+  },
+  examples: [
+    'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
+    'codeguide validate --rules rules/dhcs-ecm-cs --report run.html claims-837p.x12 > results.jsonl',
+    'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out-format csv --out results.csv lines.csv',
+  ],
+};
 
 interface LineByLine { add(line: unknown): void; finish(): LineResult[] }
 interface Validator { validate(lines: readonly unknown[]): LineResult[]; createValidator?: () => LineByLine; meta?: { guidance?: string; title?: string; versions?: readonly string[] } }
@@ -57,7 +51,7 @@ interface Side { problem?: string; origin?: Origin; month?: string | null }
 
 export async function validateCommand(rest: string[], out: Out, err: Out): Promise<number> {
   const started = performance.now();
-  const { values, positionals } = args(rest, VALIDATE_OPTIONS);
+  const { values, positionals } = args(rest, validateSpec.options);
   if (positionals.length !== 1) throw new UsageError('validate needs one input file (or - for standard input)');
   if ((values.rules === undefined) === (values.bundle === undefined)) throw new UsageError('validate needs either --rules <rule-dir> or --bundle FILE.mjs');
   if (values.profile !== undefined) throw new UsageError('plan profiles (--profile) are not supported by this version of codeguide');
