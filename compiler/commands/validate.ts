@@ -18,7 +18,7 @@ import { args, load, UsageError, type CommandSpec, type Out } from './shared.ts'
 /** validate's options, usage and examples: the help text is made from them and the arguments are parsed against them. */
 export const validateSpec: CommandSpec = {
   name: 'validate',
-  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
+  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--as-of DATE] [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
   description: 'Judges every record of an encounter file (JSON Lines, CSV, or X12 837P/837I) and writes one result per record, in input order, to --out (replaced only when complete) or standard output; counts by status and finding category go to standard error. Exit 0: every line accepted or out of scope; 1: some line rejected or invalid, or an 837 envelope fault; 2: could not run (bad arguments, unreadable input, unwritable output).',
   options: {
     bundle: { type: 'string', value: 'FILE.mjs', description: 'judge with a compiled bundle (fast start: the compiler is not loaded)' },
@@ -28,22 +28,24 @@ export const validateSpec: CommandSpec = {
     out: { type: 'string', value: 'FILE', description: 'write the results here instead of standard output' },
     'out-format': { type: 'string', value: 'jsonl|csv', description: 'results as JSON Lines (default) or CSV' },
     report: { type: 'string', value: 'FILE.html', description: 'also write a self-contained HTML run report' },
+    'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (not supported yet)' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
     'codeguide validate --rules rules/dhcs-ecm-cs --report run.html claims-837p.x12 > results.jsonl',
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out-format csv --out results.csv lines.csv',
+    'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --as-of 2023-12-31 encounters.jsonl',
   ],
 };
 
 interface LineByLine { add(line: unknown): void; finish(): LineResult[] }
-interface Validator { validate(lines: readonly unknown[]): LineResult[]; createValidator?: () => LineByLine; meta?: { guidance?: string; title?: string; versions?: readonly string[] } }
+interface Validator { validate(lines: readonly unknown[], options?: object): LineResult[]; createValidator?: (options?: object) => LineByLine; meta?: { guidance?: string; title?: string; versions?: readonly string[] } }
 
 /** For a bundle without createValidator: gather the lines, then validate them at once. */
-function collecting(validator: Validator): LineByLine {
+function collecting(validator: Validator, options: object): LineByLine {
   const lines: unknown[] = [];
-  return { add: (line) => lines.push(line), finish: () => validator.validate(lines) };
+  return { add: (line) => lines.push(line), finish: () => validator.validate(lines, options) };
 }
 
 /** What the CLI keeps about a record until its result is written: the reader's problem, its 837 origin, its month. */
@@ -59,6 +61,9 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   if (format !== undefined && !INPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv or x12)`);
   const outFormat = (values['out-format'] ?? 'jsonl') as OutputFormat;
   if (outFormat !== 'jsonl' && outFormat !== 'csv') throw new UsageError(`unknown --out-format "${outFormat}" (jsonl or csv)`);
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(asOf))) throw new UsageError(`--as-of needs a date written YYYY-MM-DD, not "${String(asOf)}"`);
+  const options = asOf === undefined ? {} : { asOf: String(asOf) };
   const inputPath = positionals[0]!;
   const outPath = typeof values.out === 'string' ? values.out : null;
   const reportPath = typeof values.report === 'string' ? values.report : null;
@@ -80,7 +85,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
     const progress = createProgress(err, input.size, show);
     // Lines go to the validator as they are read; a problem goes as a placeholder so its result keeps its place.
-    const run = validator.createValidator?.() ?? collecting(validator);
+    const run = validator.createValidator?.(options) ?? collecting(validator, options);
     const sides = new Map<number, Side>();
     const wantMonth = reportPath !== null;
     let count = 0;
