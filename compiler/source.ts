@@ -4,7 +4,7 @@
  * file:line:column. Checks name places by path; only this file knows ranges.
  */
 import { isUtf8 } from 'node:buffer';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Parser, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
 
 /** A path into a rule file's data: mapping keys and sequence indexes. */
@@ -56,14 +56,19 @@ export function loadSource(path: string, input: string | Uint8Array, size?: numb
   const lines = new LineCounter();
   const early = sizeProblem(bytes, size ?? bytes.length) ?? encodingProblem(bytes);
   const text = early?.code === 'file-too-large' ? decoder.decode(bytes.subarray(0, RULE_FILE_LIMITS.maxBytes)) : typeof input === 'string' ? input : decoder.decode(bytes);
-  const problem = early ?? yamlNestingProblem(text);
+  // The concrete syntax tree is built without recursion; composing it into a document recurses once per level of
+  // nesting, so the nesting is checked in between.
+  const tokens = early ? [] : [...new Parser(lines.addNewLine).parse(text)];
+  const problem = early ?? yamlNestingProblem(tokens);
   if (problem) {
-    lines.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-    const file: SourceFile = { path, text, doc: parseDocument('', { lineCounter: new LineCounter() }), lines, data: undefined };
+    if (early) {
+      lines.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    }
+    const file: SourceFile = { path, text, doc: new Composer().compose([], true, 0).next().value as Document.Parsed, lines, data: undefined };
     return { file, diagnostics: [diagnosticAtOffsets(file, problem.at, problem.at + 1, problem.code, problem.message, problem.hint)] };
   }
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  const doc = composeOne(tokens, text.length);
   const file: SourceFile = { path, text, doc, lines, data: undefined };
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
@@ -94,6 +99,20 @@ export function loadSource(path: string, input: string | Uint8Array, size?: numb
 }
 
 const decoder = new TextDecoder('utf-8');
+
+/** The first document of the parsed tokens, as `parseDocument` composes it (a second document is an error). */
+function composeOne(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return doc!;
+}
 
 function sizeProblem(bytes: Uint8Array, size: number): EarlyProblem | undefined {
   const max = RULE_FILE_LIMITS.maxBytes;
@@ -157,10 +176,9 @@ const TOO_DEEP_HINT = 'rule files nest a few levels (section, entry, field); fla
  * YAML nesting, on the parser's concrete syntax tree (built without recursion),
  * before the document is composed (which recurses once per level).
  */
-function yamlNestingProblem(text: string): EarlyProblem | undefined {
+function yamlNestingProblem(tokens: readonly CST.Token[]): EarlyProblem | undefined {
   const max = RULE_FILE_LIMITS.maxYamlDepth;
-  const stack: [CST.Token | null | undefined, number][] = [];
-  for (const top of new Parser().parse(text)) stack.push([top, 0]);
+  const stack: [CST.Token | null | undefined, number][] = tokens.map((t) => [t, 0]);
   while (stack.length > 0) {
     const [tok, depth] = stack.pop()!;
     if (!tok) continue;
