@@ -32,3 +32,26 @@ export function isModifier(text: string): boolean {
 export function combinationKey(code: string, modifiers: readonly string[]): string {
   return modifiers.length === 0 ? code : [code, ...[...modifiers].sort()].join(':');
 }
+
+/** A code pattern as written in expressions and sets: a code, then `:modifier` for each defining modifier (`T2040:U6`, `99213:U6`). */
+export const CODE_PATTERN_SOURCE = `${CODE_SOURCE}(?::${MODIFIER_SOURCE})*`;
+const CODE_PATTERN = new RegExp(`^${CODE_PATTERN_SOURCE}$`);
+
+/** Is `text` a code pattern? */
+export function isCodePattern(text: string): boolean {
+  return CODE_PATTERN.test(text);
+}
+
+/** A code pattern as its combination key (modifiers sorted). */
+export function patternKey(pattern: string): string {
+  const [code, ...mods] = pattern.split(':');
+  return combinationKey(code!, mods);
+}
+
+/**
+ * A code pattern as the expression lexer reads it. Five digits alone are a number (`amount > 10000`), so a
+ * Category I CPT code is a code pattern when it has a modifier (`99213:U6`); compare a bare one as text
+ * (`procedureCode == "99213"`).
+ */
+export const EXPRESSION_CODE_PATTERN_SOURCE =
+  `(?:[A-Z][0-9]{4}(?::${MODIFIER_SOURCE})*|[0-9]{4}[FT](?::${MODIFIER_SOURCE})*|[0-9]{5}(?::${MODIFIER_SOURCE})+)(?![A-Za-z0-9_])`;

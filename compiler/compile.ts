@@ -8,13 +8,17 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { checkBanding } from './checks/banding.ts';
 import { checkCatalogue, checkSetPatterns } from './checks/catalogue.ts';
 import { checkReachability } from './checks/reachability.ts';
-import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
-import { didYouMean, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
+import { checkCitations, checkExampleDates, checkExampleReferences, checkRules } from './checks/rules.ts';
+import { didYouMean, hasErrors, mergeRepeats, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { emitBundle, type Bundle } from './emit/bundle.ts';
 import { describeKind, entryKind, findVersions, isRuleFileName, listFolder } from './files.ts';
 import { compareVersions, gather, readVersion } from './load.ts';
-import { LINE_FIELDS, type RuleSet } from './model.ts';
-import { makeScope, resolveExpr } from './resolve.ts';
+import { RECORD_FIELDS, recordField } from './fields.ts';
+import type { CheckedExpr, Rule, RuleSet } from './model.ts';
+import { exclusiveCondition, makeScope, resolveExpr, resolveTemplate } from './resolve.ts';
+import { patternKey } from './codes.ts';
+import { aggregatesOf } from './plan/fold.ts';
+import { planEdition } from './plan/plan.ts';
 import { diagnosticAt, fileDiagnostic } from './source.ts';
 
 export interface LoadResult {
@@ -79,6 +83,7 @@ export function loadRules(dir: string, version?: string): LoadResult {
     }
   }
   const failed = hasErrors(diagnostics);
+  if (!failed) diagnostics.push(...checkExampleDates(versions));
   return { versions: failed ? [] : versions, diagnostics: sortDiagnostics(diagnostics), sourceHash: failed ? '' : hash.digest('hex') };
 }
 
@@ -92,16 +97,18 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
 
   // Declarations the expressions depend on come first: an unknown modifier in the catalogue should not also
   // surface as an unknown code pattern in every rule that names it.
+  // Code patterns in sets and exclusivity declarations are checked against a catalogue without errors.
+  const catalogue = checkCatalogue(pre);
   const declared = [
-    ...checkCatalogue(pre),
-    ...checkSetPatterns(pre),
+    ...catalogue,
+    ...(hasErrors(catalogue) ? [] : checkSetPatterns(pre)),
     ...[...pre.bandings.values()].flatMap(checkBanding),
     ...checkRules(pre),
     ...checkCitations(pre),
     ...checkExampleReferences(pre),
-    ...[...pre.groups.values()].flatMap((g) => g.key.filter((k) => !LINE_FIELDS[k]).map((k) =>
+    ...[...pre.groups.values()].flatMap((g) => g.key.filter((k) => !recordField(k)).map((k) =>
       diagnosticAt({ ...g.place, path: [...g.place.path, 'key', g.key.indexOf(k)] }, 'unknown-name', `"${k}" is not a field of the input record`,
-        didYouMean(k, Object.keys(LINE_FIELDS), 'group keys are record fields such as memberId')))),
+        didYouMean(k, RECORD_FIELDS.map((f) => f.name), 'group keys are record fields such as memberId')))),
   ];
   if (hasErrors(declared)) return { rules: null, diagnostics: declared };
 
@@ -109,18 +116,28 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
   const out: Diagnostic[] = [];
   const unitBases: RuleSet['unitBases'] = new Map();
   for (const [n, u] of pre.unitBases) {
-    const r = u.billableUnits ? resolveExpr(scope, u.billableUnits, 'number', false) : { expr: null, diagnostics: [] };
+    const r = u.billableUnits ? resolveExpr(scope, u.billableUnits, 'number', 'units') : { expr: null, diagnostics: [] };
     out.push(...r.diagnostics);
     unitBases.set(n, { ...u, billableUnits: r.expr });
   }
-  const rules: RuleSet['rules'] = pre.rules.map((rule) => {
-    const r = rule.when ? resolveExpr(scope, rule.when, 'bool', true) : { expr: null, diagnostics: [] };
-    out.push(...r.diagnostics);
-    return { ...rule, when: r.expr };
+  const rules: Rule[] = pre.rules.map((rule) => {
+    let when: CheckedExpr | null = null;
+    if (rule.when) {
+      const r = resolveExpr(scope, rule.when, 'bool', 'rule');
+      out.push(...r.diagnostics);
+      when = r.expr;
+    } else if (rule.exclusive && rule.over) {
+      when = { ir: exclusiveCondition(rule.exclusive.combinations.map(patternKey), rule.over), place: rule.exclusive.place };
+    }
+    // A message may show other.<field> when the condition has exactly one any(): the line it found.
+    const anys = when ? aggregatesOf(when.ir).filter((a) => a.k === 'any').length : 0;
+    const t = resolveTemplate(scope, rule.message, rule.place, anys === 1);
+    out.push(...t.diagnostics);
+    return { ...rule, when, message: t.template ?? [] };
   });
-  if (hasErrors(out)) return { rules: null, diagnostics: out };
+  if (hasErrors(out)) return { rules: null, diagnostics: mergeRepeats(out) };
   const checked: RuleSet = { ...pre, unitBases, rules };
-  return { rules: checked, diagnostics: [...diagnostics, ...out, ...checkReachability(checked)] };
+  return { rules: checked, diagnostics: [...diagnostics, ...out, ...checkReachability(planEdition(checked))] };
 }
 
 /** Compile checked rule sets to a bundle. */

@@ -48,6 +48,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-function': 'an expression calls a function that does not exist',
   'wrong-arity': 'a function is called with the wrong number of arguments',
   'type-mismatch': 'an operand has the wrong type',
+  'nullable-condition': 'a condition (and, or, not, if, when, any, count) may be null; conditions must be true or false',
   'unknown-value': 'a comparison uses a value no catalogue entry has (e.g. an unknown service)',
   'other-outside-aggregate': '`other.` is used outside any()/count()',
   'unknown-group': 'a rule names a group that is not declared',
@@ -66,6 +67,7 @@ export const DIAGNOSTIC_CODES = {
   'rule-never-applies': 'a rule\'s condition is false for every catalogue entry (a warning)',
   'example-field': 'an example names an expected field or outcome that does not exist',
   'example-failed': 'an example does not come out as its `expect` says',
+  'example-before-edition': 'an example is dated before its edition applies, so a bundle of the whole guidance judges it by an earlier edition (a warning)',
   // Limits and file-system edges, checked where the input is first read (README, "Limits")
   'expr-too-deep': 'an expression nests operators, brackets or calls deeper than the limit',
   'expr-too-long': 'an expression has more tokens than the limit',
@@ -140,4 +142,22 @@ export function didYouMean(word: string, candidates: Iterable<string>, fallback:
   const near = closest(word, list);
   if (near !== undefined) return `did you mean ${near}?`;
   return fallback;
+}
+
+/**
+ * One mistake, one error: the same error (code and message) at several places — a misspelt date or set
+ * name used in N expressions — becomes one diagnostic at the first place that lists the others.
+ */
+export function mergeRepeats(diagnostics: Diagnostic[]): Diagnostic[] {
+  const first = new Map<string, Diagnostic & { also: string[] }>();
+  const out: (Diagnostic & { also: string[] })[] = [];
+  for (const d of sortDiagnostics([...diagnostics])) {
+    const key = `${d.severity}\0${d.code}\0${d.message}`;
+    const seen = first.get(key);
+    if (seen) { seen.also.push(`${d.file}:${d.line}:${d.col}`); continue; }
+    const kept = { ...d, also: [] as string[] };
+    first.set(key, kept);
+    out.push(kept);
+  }
+  return out.map(({ also, ...d }) => (also.length === 0 ? d : { ...d, message: `${d.message} (also at ${also.join(', ')})` }));
 }

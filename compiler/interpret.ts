@@ -4,26 +4,29 @@
  * cross-line comparison). Tests run every behaviour case through it and through
  * the emitted bundle, and the two must agree.
  */
-import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { echoIds, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
+import { checkRecord } from './record-check.ts';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
-import { evaluate, usesAggregates, type EvalEnv } from './evaluate.ts';
-import type { Rule, RuleSet, ServiceEntry, Value } from './model.ts';
+import { ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
+import { evaluate, type EvalEnv } from './evaluate.ts';
+import { aggregatesOf, visit } from './plan/fold.ts';
 
 interface Judged { index: number; r: LineRecord; e: ServiceEntry; d: string; rs: RuleSet; result: LineResult }
+type LineView = { r: LineRecord | null; e: ServiceEntry | null; d: string | null; result: LineResult | null };
 
-/** Judge lines with the rules of one or more versions (chosen per line by date of service). */
+/** Judge lines with the rules of one or more editions (chosen per line by date of service). */
 export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineResult[] {
   const sorted = [...versions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
   const judged: Judged[] = [];
   const results = lines.map((raw, index) => {
     const j = judge(sorted, raw, index);
-    if ('e' in j) { judged.push(j); return j.result; }
+    if (isJudged(j)) { judged.push(j); return j.result; }
     return j;
   });
   for (const j of judged) {
     for (const rule of j.rs.rules) {
-      if (!rule.when || !usesAggregates(rule.when.ir)) continue;
-      if (evaluate(rule.when.ir, envFor(j, judged))) j.result.findings.push(finding(rule, j));
+      if (!rule.when || !isCrossLine(rule)) continue;
+      if (evaluate(rule.when.ir, envFor(j, judged)) === true) j.result.findings.push(finding(rule, j, witnessOf(rule, j, judged), j.rs));
     }
   }
   for (const res of results) {
@@ -32,21 +35,40 @@ export function interpret(versions: RuleSet[], lines: readonly unknown[]): LineR
   return results;
 }
 
+/** A classified line (kept for cross-line rules), as opposed to a finished result. */
+function isJudged(j: Judged | LineResult): j is Judged {
+  return 'rs' in j; // results have no rule set
+}
+
+function isCrossLine(rule: Rule): boolean {
+  return aggregatesOf(rule.when!.ir).length > 0;
+}
+
+function emptyResult(rs: RuleSet, index: number, claimId: string | null, lineNumber: number | null, status: LineResult['status'], version: string | null): LineResult {
+  const attrs = Object.fromEntries([...rs.attributes.values()].filter((a) => a.result).map((a) => [a.name, null]));
+  return { index, claimId, lineNumber, status, program: null, service: null, delivery: null, ...attrs, billableUnits: null, guidanceVersion: version, findings: [] } as unknown as LineResult;
+}
+
 function judge(versions: RuleSet[], raw: unknown, index: number): Judged | LineResult {
   const problems: RecordProblem[] = [];
-  const r = checkRecord(raw, problems);
-  const base = { index, program: null, service: null, delivery: null, staff: null, outreach: null, billableUnits: null };
+  let r: LineRecord | null = null;
+  try {
+    r = checkRecord(raw, problems);
+  } catch {
+    problems.splice(0, problems.length, { field: 'record', message: 'the record could not be read (reading one of its fields failed)' });
+  }
   if (!r) {
     const rs = versions[0]!;
-    const rule = rs.rules.find((r) => r.check === 'record')!;
-    return {
-      ...base, ...echoIds(raw), status: 'invalid', guidanceVersion: null,
-      findings: problems.map((p) => ({ rule: rule.id, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite ?? '' })),
-    };
+    const rule = rs.rules.find((x) => x.check === 'record')!;
+    let ids = { claimId: null as string | null, lineNumber: null as number | null };
+    try { ids = echoIds(raw); } catch { /* stay null */ }
+    const res = emptyResult(rs, index, ids.claimId, ids.lineNumber, 'invalid', null);
+    res.findings = problems.map((p) => ({ rule: rule.id, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite ?? '' }));
+    return res;
   }
-  const rs = versions.filter((v) => parseDay(v.guidance.appliesFrom) <= r.serviceDate).pop() ?? versions[0]!;
-  const ids = { claimId: r.claimId, lineNumber: r.lineNumber, guidanceVersion: rs.guidance.version };
-  if (!rs.entries.some((e) => e.code === r.procedureCode)) return { ...base, ...ids, status: 'out-of-scope', findings: [] };
+  const rs = versions.filter((v) => parseDay(v.guidance.appliesFrom) <= r!.serviceDate).pop() ?? versions[0]!;
+  const version = rs.guidance.version;
+  if (!rs.entries.some((e) => e.code === r!.procedureCode)) return emptyResult(rs, index, r.claimId, r.lineNumber, 'out-of-scope', version);
 
   const matches: { e: ServiceEntry; d: string }[] = [];
   for (const e of rs.entries) {
@@ -59,74 +81,92 @@ function judge(versions: RuleSet[], raw: unknown, index: number): Judged | LineR
   }
   if (matches.length === 0) {
     const rule = rs.rules.find((x) => x.check === 'combination')!;
-    const res: LineResult = { ...base, ...ids, status: 'rejected', findings: [] };
-    res.findings.push(finding(rule, { r, e: null, d: null }));
+    const res = emptyResult(rs, index, r.claimId, r.lineNumber, 'rejected', version);
+    res.findings.push(finding(rule, { r, e: null, d: null, result: null }, null, rs));
     return res;
   }
   // Among the entries for this combination, the last that took effect on or before the date, else the first.
   matches.sort((a, b) => (a.e.effective ?? -Infinity) - (b.e.effective ?? -Infinity));
-  const { e, d } = matches.filter((m) => (m.e.effective ?? -Infinity) <= r.serviceDate).pop() ?? matches[0]!;
+  const { e, d } = matches.filter((m) => (m.e.effective ?? -Infinity) <= r!.serviceDate).pop() ?? matches[0]!;
+  const result = emptyResult(rs, index, r.claimId, r.lineNumber, 'accepted', version) as LineResult & Record<string, unknown>;
+  result.program = e.program;
+  result.service = e.service;
+  result.delivery = d;
+  for (const a of rs.attributes.values()) if (a.result) result[a.name] = e.attributes.get(a.name) ?? null;
+  const j: Judged = { index, r, e, d, rs, result };
   const unit = rs.unitBases.get(e.unit)!;
-  const j: Judged = {
-    index, r, e, d, rs,
-    result: {
-      ...base, ...ids, status: 'accepted', program: e.program, service: e.service, delivery: d, staff: e.staff, outreach: e.outreach,
-      billableUnits: null, findings: [],
-    },
-  };
-  const env = envFor(j, []);
-  const billable = unit.billableUnits ? evaluate(unit.billableUnits.ir, env) : null;
+  const billable = unit.billableUnits ? evaluate(unit.billableUnits.ir, envFor(j, [])) : null;
   j.result.billableUnits = typeof billable === 'number' ? billable : r.units;
   const inForce = (e.effective === null || e.effective <= r.serviceDate) && (e.retired === null || r.serviceDate < e.retired);
-  if (!inForce) j.result.findings.push(finding(rs.rules.find((x) => x.check === 'effective')!, j));
+  if (!inForce) j.result.findings.push(finding(rs.rules.find((x) => x.check === 'effective')!, j, null, rs));
   for (const rule of rs.rules) {
-    if (rule.when && !usesAggregates(rule.when.ir) && evaluate(rule.when.ir, env)) j.result.findings.push(finding(rule, j));
+    if (rule.when && !isCrossLine(rule) && evaluate(rule.when.ir, envFor(j, [])) === true) j.result.findings.push(finding(rule, j, null, rs));
   }
   return j;
 }
 
-function fieldOf(j: { r: LineRecord; e: ServiceEntry | null; d: string | null }, name: string): Value {
+const ENTRY = new Set<string>(ENTRY_FIELDS);
+
+/** A field of a line as expressions see it. */
+function fieldOf(j: LineView, name: string): Value {
   if (name === 'delivery') return j.d;
-  if (j.e && name in j.e && name !== 'modifiers' && name !== 'index' && name !== 'place' && name !== 'cite') {
-    return (j.e as unknown as Record<string, Value>)[name] ?? null;
-  }
-  return ((j.r as unknown as Record<string, Value>)[name] ?? null);
+  if (name === 'billableUnits') return j.result?.billableUnits ?? null;
+  if (ENTRY.has(name)) return j.e ? ((j.e as unknown as Record<string, Value>)[name] ?? null) : null;
+  if (j.e && j.e.attributes.has(name)) return j.e.attributes.get(name) ?? null;
+  if (!j.r) return null;
+  return (j.r as unknown as Record<string, Value>)[name] ?? null;
+}
+
+/** The other lines of j's group for an aggregate (never j itself), in input order. */
+function groupOf(j: Judged, all: readonly Judged[], groupName: string): Judged[] {
+  const group = j.rs.groups.get(groupName)!;
+  return all.filter((o) => o !== j && o.rs === j.rs && sameGroup(group.key, group.perDay, j.r, o.r));
 }
 
 function envFor(j: Judged, all: readonly Judged[]): EvalEnv {
   return {
     bandings: j.rs.bandings,
     field: (name) => fieldOf(j, name),
-    aggregate: (kind, groupName, pred) => {
-      const group = j.rs.groups.get(groupName)!;
-      let count = 0;
-      for (const o of all) {
-        if (o === j || o.rs !== j.rs || !sameGroup(group.key, group.perDay, j.r, o.r)) continue;
-        const hit = evaluate(pred, { bandings: j.rs.bandings, field: (name, of) => fieldOf(of === 'other' ? o : j, name) });
-        if (hit) {
-          if (kind === 'any') return true;
-          count++;
-        }
-      }
-      return kind === 'any' ? false : count;
+    aggregate: (kind, groupName, body) => {
+      const others = groupOf(j, all, groupName);
+      const value = (o: Judged) => evaluate(body, { bandings: j.rs.bandings, field: (name, of) => fieldOf(of === 'other' ? o : j, name) });
+      if (kind === 'any') return others.some((o) => value(o) === true);
+      if (kind === 'count') return others.filter((o) => value(o) === true).length;
+      return others.reduce((sum, o) => { const x = value(o); return typeof x === 'number' ? sum + x : sum; }, 0);
     },
   };
 }
 
+/** The line a message's `other.` fields show: the first the rule's one any() finds. */
+function witnessOf(rule: Rule, j: Judged, all: readonly Judged[]): Judged | null {
+  let usesOther = false;
+  for (const p of rule.message) if ('expr' in p) visit(p.expr, (n) => { if (n.k === 'field' && n.of === 'other') usesOther = true; });
+  if (!usesOther) return null;
+  const any = aggregatesOf(rule.when!.ir).find((a) => a.k === 'any')!;
+  const pred = (any as IRNode<'any'>).pred;
+  return groupOf(j, all, any.group).find((o) => evaluate(pred, { bandings: j.rs.bandings, field: (name, of) => fieldOf(of === 'other' ? o : j, name) }) === true) ?? null;
+}
+
 /** Two lines share a group when their key fields are equal and, per day, their (capped) date ranges meet. */
 function sameGroup(key: readonly string[], perDay: boolean, a: LineRecord, b: LineRecord): boolean {
-  for (const k of key) if (fieldOf({ r: a, e: null, d: null }, k) !== fieldOf({ r: b, e: null, d: null }, k)) return false;
+  for (const k of key) if ((a as unknown as Record<string, unknown>)[k] !== (b as unknown as Record<string, unknown>)[k]) return false;
   if (!perDay) return true;
   const aEnd = Math.min(a.serviceDateEnd ?? a.serviceDate, a.serviceDate + MAX_GROUP_DAYS - 1);
   const bEnd = Math.min(b.serviceDateEnd ?? b.serviceDate, b.serviceDate + MAX_GROUP_DAYS - 1);
   return a.serviceDate <= bEnd && b.serviceDate <= aEnd;
 }
 
-function finding(rule: Rule, j: { r: LineRecord; e: ServiceEntry | null; d: string | null }): Finding {
-  const message = rule.message
-    .map((p) => ('text' in p ? p.text : showValue(fieldOf(j, p.field), p.field === 'serviceDate' || p.field === 'serviceDateEnd')))
-    .join('');
-  return { rule: rule.id, category: rule.category, severity: rule.severity, message, cite: rule.cite ?? '' };
+function finding(rule: Rule, j: LineView, witness: LineView | null, rs: RuleSet): Finding {
+  return { rule: rule.id, category: rule.category, severity: rule.severity, message: render(rule.message, j, witness, rs), cite: rule.cite ?? '' };
+}
+
+function render(t: Template, j: LineView, witness: LineView | null, rs: RuleSet): string {
+  const bandings = rs.bandings;
+  return t.map((p) => {
+    if ('text' in p) return p.text;
+    const value = evaluate(p.expr, { bandings, field: (name, of) => (of === 'other' ? (witness ? fieldOf(witness, name) : null) : fieldOf(j, name)) });
+    return showValue(value, isDateValued(p.expr.type));
+  }).join('');
 }
 
 function sortedList(xs: readonly string[]): string[] {
@@ -138,3 +178,18 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 export type { Finding, LineResult };
+
+/**
+ * The value of an expression for the first of `lines`, judged among the others (for tests of the language):
+ * `unclassified` when that line is not a classified line of the edition.
+ */
+export function interpretExpression(rs: RuleSet, lines: readonly unknown[], ir: IR): { value: Value } | { unclassified: true } {
+  const judged: Judged[] = [];
+  lines.forEach((raw, index) => {
+    const j = judge([rs], raw, index);
+    if (isJudged(j)) judged.push(j);
+  });
+  const first = judged.find((j) => j.index === 0);
+  if (!first) return { unclassified: true };
+  return { value: evaluate(ir, envFor(first, judged)) };
+}

@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { parseDay } from '../runtime/record.js';
 import { didYouMean, type Diagnostic } from './diagnostics.ts';
+import { combinationKey, isCodePattern, patternKey } from './codes.ts';
 import { findVersions, isRuleFileName, listFolder, readRuleFile } from './files.ts';
-import type { BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Template } from './model.ts';
+import type { AttributeDecl, BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Value } from './model.ts';
 import { checkStructure } from './schema.ts';
-import { diagnosticAt, fileDiagnostic, loadSource, type Place, type SourceFile } from './source.ts';
+import { diagnosticAt, fileDiagnostic, loadSource, sourceText, type Place, type SourceFile } from './source.ts';
 
 /** A version's declarations, gathered from its files, with expressions not yet parsed. */
 export interface LoadedRuleSet {
@@ -68,12 +69,26 @@ export function readVersion(versionDir: string): { files: SourceFile[]; diagnost
     const loaded = loadSource(shown, read.file.bytes, read.file.size);
     files.push(loaded.file);
     diagnostics.push(...loaded.diagnostics);
-    if (loaded.diagnostics.length === 0) diagnostics.push(...checkStructure(loaded.file));
   }
+  // Structure is checked once every file is read: entries may use the attributes any file declares, so a file
+  // that could not be read would make the others' attributes look unknown.
+  if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics };
+  const attributes = declaredAttributes(files);
+  for (const file of files) if (!diagnostics.some((d) => d.file === file.path)) diagnostics.push(...checkStructure(file, attributes));
   return { files, diagnostics };
 }
 
 type Obj = Record<string, unknown>;
+
+/** The attribute names the files declare (under `attributes:`), sorted. */
+function declaredAttributes(files: readonly SourceFile[]): string[] {
+  const names = new Set<string>();
+  for (const f of files) {
+    const section = isObj(f.data) ? f.data.attributes : undefined;
+    if (isObj(section)) for (const name of Object.keys(section)) names.add(name);
+  }
+  return [...names].sort();
+}
 
 /** Gather the declarations of structurally valid files into one rule set. */
 export function gather(files: SourceFile[], versionDir: string, guidanceId: string, version: string): { loaded: LoadedRuleSet | null; diagnostics: Diagnostic[] } {
@@ -160,11 +175,11 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
   const sets = new Map<string, RuleSet['sets'] extends Map<string, infer S> ? S : never>();
   for (const [name, o, place] of named('sets')) {
     const items = o.items as (string | number)[];
-    const kinds = new Set(items.map((v) => (typeof v === 'number' ? 'number' : /^[A-Z][0-9]{4}(:[A-Z0-9]{2})*$/.test(v) ? 'combo' : 'string')));
-    const itemType = kinds.has('number') ? 'number' : kinds.size === 1 && kinds.has('combo') ? 'combo' : 'string';
+    const kinds = new Set(items.map((v) => (typeof v === 'number' ? 'number' : isCodePattern(v) ? 'code' : 'string')));
+    const itemType = kinds.has('number') ? 'number' : kinds.size === 1 && kinds.has('code') ? 'code' : 'string';
     if (kinds.has('number') && kinds.size > 1) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'items'] }, 'type-mismatch', `set ${name} mixes numbers and text`, 'quote the numbers ("02") or make every item a number'));
     // Code patterns are kept as combination keys (modifiers sorted), the form the `combination` field has.
-    const values = itemType === 'combo' ? items.map((v) => { const [code, ...mods] = String(v).split(':'); return [code, ...mods.sort()].join(':'); }) : items;
+    const values = itemType === 'code' ? items.map((v) => patternKey(String(v))) : items;
     sets.set(name, { name, items: values, itemType, cite: cite(o), place });
   }
 
@@ -189,6 +204,16 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
   const categories = new Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>();
   for (const [name, o, place] of named('categories')) categories.set(name, { severity: o.severity as 'error' | 'warning', description: String(o.description ?? ''), place });
 
+  const attributes = new Map<string, AttributeDecl>();
+  for (const [name, o, place] of named('attributes')) {
+    const values = Array.isArray(o.values) ? o.values.map(String) : null;
+    const type = o.type === 'boolean' ? 'bool' : o.type === 'number' ? 'number' : 'string';
+    if (o.type === undefined && values === null) {
+      diagnostics.push(diagnosticAt({ ...place, key: true }, 'missing-key', `attribute ${name} has neither a type nor values`, 'add type: boolean | string | number, or values: [a, b]'));
+    }
+    attributes.set(name, { name, type, values, result: o.result === true, description: String(o.description ?? ''), place });
+  }
+
   const entries: ServiceEntry[] = [];
   for (const [svc, place] of listed('catalogue')) {
     for (let i = 0; i < (svc.entries as Obj[]).length; i++) {
@@ -211,18 +236,25 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
         }
         return named.day;
       };
-      const code = String(e.code);
+      // A CPT code written unquoted is a number to YAML (00100 even loses its zeros): read it as written.
+      const code = typeof e.code === 'number' ? sourceText({ ...ePlace, path: [...ePlace.path, 'code'] }).trim() : String(e.code);
       const mods = (e.modifiers as unknown[]).map(String);
+      const attrs = new Map<string, Value>();
+      for (const a of attributes.values()) {
+        const v = pick<unknown>(a.name, a.type === 'bool' ? false : null);
+        const where: Place = e[a.name] !== undefined ? { ...ePlace, path: [...ePlace.path, a.name] } : { ...place, path: [...place.path, a.name] };
+        const problem = attributeProblem(a, v);
+        if (problem) diagnostics.push(diagnosticAt(where, 'bad-value', problem.message, problem.hint));
+        attrs.set(a.name, v as Value);
+      }
       entries.push({
         index: entries.length,
-        combination: [code, ...[...mods].sort()].join(':'),
+        combination: combinationKey(code, mods),
         code, modifiers: mods,
         program: String(svc.program), service: String(svc.service),
         description: String(e.description ?? svc.description ?? ''),
-        staff: pick<'clinical' | 'non-clinical' | null>('staff', null),
-        outreach: pick('outreach', false),
         unit: pick('unit', ''),
-        amountRequired: pick('amountRequired', false),
+        attributes: attrs,
         effective: dateOf('effective'), retired: dateOf('retired'),
         deliveryAllowed: pick('delivery', true),
         cite: cite(e) ?? cite(svc),
@@ -240,8 +272,10 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
       check: (r.check as BuiltinCheck | undefined) ?? null,
       over: typeof r.over === 'string' ? r.over : null,
       when: r.when === undefined ? null : { text: String(r.when), place: { ...place, path: [...place.path, 'when'] } },
-      message: parseTemplate(typeof r.message === 'string' ? r.message : defaultMessage(category)),
-      messagePlace: typeof r.message === 'string' ? { ...place, path: [...place.path, 'message'] } : null,
+      exclusive: Array.isArray(r.exclusive) ? { combinations: r.exclusive.map(String), place: { ...place, path: [...place.path, 'exclusive'] } } : null,
+      message: typeof r.message === 'string'
+        ? { text: r.message, place: { ...place, path: [...place.path, 'message'] } }
+        : { text: defaultMessage(category, Array.isArray(r.exclusive)), place: null },
       cite: cite(r), place,
     });
   }
@@ -268,7 +302,7 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
 
   const loaded: LoadedRuleSet = {
     files,
-    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, entries, categories, rules, examples, sourceHash: hash.digest('hex') },
+    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, rules, examples, sourceHash: hash.digest('hex') },
   };
   return { loaded, diagnostics };
 }
@@ -277,27 +311,18 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function defaultMessage(category: string): string {
-  return `${category.replace(/-/g, ' ')}: {procedureCode} {modifiers}`;
+function defaultMessage(category: string, exclusive: boolean): string {
+  const base = `${category.replace(/-/g, ' ')}: {procedureCode} {modifiers}`;
+  return exclusive ? `${base} from {serviceDate} conflicts with {other.procedureCode} {other.modifiers} of claim {other.claimId} line {other.lineNumber}` : base;
 }
 
-/** Split "text {field} text" into parts; `{{` and `}}` stand for literal braces. */
-export function parseTemplate(message: string): Template {
-  const parts: Template = [];
-  const re = /\{\{|\}\}|\{([A-Za-z][A-Za-z0-9]*)\}/g;
-  let last = 0;
-  let text = '';
-  for (let m = re.exec(message); m; m = re.exec(message)) {
-    text += message.slice(last, m.index);
-    last = m.index + m[0].length;
-    if (m[0] === '{{' || m[0] === '}}') text += m[0][0];
-    else {
-      if (text) parts.push({ text });
-      text = '';
-      parts.push({ field: m[1]! });
-    }
-  }
-  text += message.slice(last);
-  if (text) parts.push({ text });
-  return parts;
+/** Why an attribute value does not fit its declaration, or null when it does. */
+function attributeProblem(a: AttributeDecl, v: unknown): { message: string; hint: string } | null {
+  if (a.type === 'bool') return typeof v === 'boolean' ? null : { message: `attribute ${a.name} is true or false, not ${JSON.stringify(v)}`, hint: `write ${a.name}: true` };
+  if (v === null) return null;
+  if (a.type === 'number') return typeof v === 'number' ? null : { message: `attribute ${a.name} is a number, not ${JSON.stringify(v)}`, hint: `write a number` };
+  if (typeof v !== 'string') return { message: `attribute ${a.name} is text, not ${JSON.stringify(v)}`, hint: 'quote it' };
+  if (a.values && !a.values.includes(v)) return { message: `${a.name} "${v}" is not one of its declared values`, hint: didYouMean(v, a.values, `declared values: ${a.values.join(', ')}`) };
+  return null;
 }
+

@@ -10,6 +10,16 @@ import type { Place } from './source.ts';
 /** A value of the expression language once resolved: dates are day numbers, code patterns are keys ("T2040:U6"). */
 export type Value = number | string | boolean | null | readonly Value[];
 
+/** The base types of the language; `null` is the type of the literal `null` alone. */
+export type BaseType = 'number' | 'string' | 'date' | 'bool' | 'code' | 'list' | 'null';
+
+/** A type as the resolver records it on every IR node: a base, whether null is possible, and a list's item type. */
+export interface Type {
+  base: BaseType;
+  nullable: boolean;
+  of?: Type;
+}
+
 export interface GuidanceMeta {
   id: string;
   title: string;
@@ -22,7 +32,7 @@ export interface GuidanceMeta {
 }
 
 export interface NamedDate { name: string; date: string; day: number; note: string; cite: string | null; place: Place }
-export interface NamedSet { name: string; items: Value[]; itemType: 'string' | 'number' | 'combo'; cite: string | null; place: Place }
+export interface NamedSet { name: string; items: Value[]; itemType: 'string' | 'number' | 'code'; cite: string | null; place: Place }
 
 /** Minutes → units: contiguous bands, then optionally one more unit every `every` minutes. */
 export interface Banding {
@@ -39,6 +49,23 @@ export interface UnitBasis<E = CheckedExpr> { name: string; label: string; billa
 /** How cross-line rules see other lines: lines sharing `key` fields (and, per day, a day they cover). */
 export interface Group { name: string; key: string[]; perDay: boolean; description: string; place: Place }
 
+/**
+ * An attribute of catalogue entries that the rule set declares (`attributes:`), e.g.
+ * `staff: { values: [clinical, non-clinical] }` or `outreach: { type: boolean }`.
+ * The compiler knows no attribute by name.
+ */
+export interface AttributeDecl {
+  name: string;
+  /** `bool` attributes default to false; `string` and `number` ones to null. */
+  type: 'bool' | 'string' | 'number';
+  /** The values a `string` attribute may take, when they are listed. */
+  values: string[] | null;
+  /** Shown in every line's result and by classify(). */
+  result: boolean;
+  description: string;
+  place: Place;
+}
+
 /** One code + defining-modifier combination of the catalogue. */
 export interface ServiceEntry {
   /** Position in the catalogue (stable, used by the emitter). */
@@ -50,10 +77,9 @@ export interface ServiceEntry {
   program: string;
   service: string;
   description: string;
-  staff: 'clinical' | 'non-clinical' | null;
-  outreach: boolean;
   unit: string;
-  amountRequired: boolean;
+  /** The declared attributes' values for this entry (every declared attribute, defaults filled in). */
+  attributes: ReadonlyMap<string, Value>;
   /** First day in force (day number), or null for always. */
   effective: number | null;
   /** First day no longer in force (day number), or null for never. */
@@ -66,8 +92,14 @@ export interface ServiceEntry {
 
 export type BuiltinCheck = 'record' | 'combination' | 'effective';
 
-/** A message template: literal text and `{field}` references. */
-export type Template = ({ text: string } | { field: string })[];
+/** A message template while loading: the text as written, with `{expression}` parts still unparsed. */
+export interface PendingTemplate { text: string; place: Place | null }
+
+/** A message template once resolved: literal text and expressions to show. */
+export type Template = ({ text: string } | { expr: IR })[];
+
+/** `exclusive: [A, B, …]` on a rule: lines of different listed combinations may not share a group. */
+export interface Exclusivity { combinations: string[]; place: Place }
 
 /** A rule; `E` is the expression form (source text while loading, {@link CheckedExpr} once resolved). */
 export interface Rule<E = CheckedExpr> {
@@ -77,10 +109,10 @@ export interface Rule<E = CheckedExpr> {
   check: BuiltinCheck | null;
   /** The group a cross-line rule is judged over, or null for a line rule. */
   over: string | null;
+  /** The condition (for an exclusivity rule, the condition it stands for, once resolved). */
   when: E | null;
-  message: Template;
-  /** Where the message template is written, when it is. */
-  messagePlace: Place | null;
+  exclusive: Exclusivity | null;
+  message: E extends CheckedExpr ? Template : PendingTemplate;
   cite: string | null;
   place: Place;
 }
@@ -103,27 +135,38 @@ export interface PendingExpr { text: string; place: Place }
 
 /** An expression after name resolution and type checking. */
 export interface CheckedExpr {
-  source: Expr;
   ir: IR;
   place: Place;
 }
 
-/** The resolved expression tree both back ends work from. */
-export type IR =
+/** Aggregates: how a cross-line condition looks at the other lines of a group. */
+export type AggregateKind = 'any' | 'count' | 'sum';
+
+/**
+ * The resolved expression tree every back end reads. Every node carries the
+ * type the resolver gave it; no back end works a type out again.
+ */
+export type IR = { type: Type } & (
   | { k: 'const'; v: Value }
-  | { k: 'field'; name: string; of: 'this' | 'other'; date: boolean }
-  | { k: 'not'; x: IR }
-  | { k: 'neg'; x: IR }
+  | { k: 'field'; name: string; of: 'this' | 'other' }
+  | { k: 'not' | 'neg' | 'whole' | 'floor'; x: IR }
   | { k: 'and' | 'or'; a: IR; b: IR }
   | { k: 'eq' | 'ne'; a: IR; b: IR }
   | { k: 'lt' | 'le' | 'gt' | 'ge'; a: IR; b: IR }
   | { k: 'in'; a: IR; b: IR }
   | { k: 'add' | 'sub' | 'mul' | 'div'; a: IR; b: IR }
   | { k: 'list'; items: IR[] }
-  | { k: 'if'; c: IR; t: IR; e: IR }
-  | { k: 'whole' | 'floor'; x: IR }
+  | { k: 'if'; cond: IR; then: IR; else: IR }
   | { k: 'band'; banding: string; x: IR }
-  | { k: 'any' | 'count'; group: string; pred: IR };
+  | { k: 'any' | 'count'; group: string; pred: IR }
+  | { k: 'sum'; group: string; x: IR }
+);
+
+/** An IR node of one kind (or of some kinds). */
+export type IRNode<K extends IR['k']> = IR & { k: K };
+
+/** An IR node before the resolver gives it its type. */
+export type UntypedIR = IR extends infer U ? (U extends unknown ? Omit<U, 'type'> : never) : never;
 
 /** A checked rule set; `E` is the expression form, as for {@link Rule}. */
 export interface RuleSet<E = CheckedExpr> {
@@ -135,6 +178,7 @@ export interface RuleSet<E = CheckedExpr> {
   bandings: Map<string, Banding>;
   unitBases: Map<string, UnitBasis<E>>;
   groups: Map<string, Group>;
+  attributes: Map<string, AttributeDecl>;
   entries: ServiceEntry[];
   categories: Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>;
   rules: Rule<E>[];
@@ -143,28 +187,9 @@ export interface RuleSet<E = CheckedExpr> {
   sourceHash: string;
 }
 
-/** Fields of a classified line that come from its catalogue entry (constant per entry and delivery). */
-export const ENTRY_FIELDS = ['combination', 'program', 'service', 'delivery', 'staff', 'unit', 'outreach', 'amountRequired', 'description'] as const;
+/** Fields of a classified line that come from its catalogue entry, besides its declared attributes. */
+export const ENTRY_FIELDS = ['combination', 'program', 'service', 'delivery', 'unit', 'description'] as const;
 export type EntryField = (typeof ENTRY_FIELDS)[number];
-
-/** Record fields (the input record format) and derived line fields, with their types as expressions see them. */
-export const LINE_FIELDS: Record<string, { type: 'string' | 'number' | 'date' | 'list'; nullable: boolean }> = {
-  claimId: { type: 'string', nullable: false },
-  lineNumber: { type: 'number', nullable: false },
-  memberId: { type: 'string', nullable: false },
-  serviceDate: { type: 'date', nullable: false },
-  serviceDateEnd: { type: 'date', nullable: true },
-  procedureCode: { type: 'string', nullable: false },
-  modifiers: { type: 'list', nullable: false },
-  units: { type: 'number', nullable: false },
-  minutes: { type: 'number', nullable: true },
-  amount: { type: 'number', nullable: true },
-  placeOfService: { type: 'string', nullable: true },
-  staffCredential: { type: 'string', nullable: true },
-  renderingTaxonomy: { type: 'string', nullable: true },
-  planId: { type: 'string', nullable: true },
-  serviceDays: { type: 'number', nullable: false },
-};
 
 /** One way to write a catalogue entry on a line: its defining modifiers, plus a delivery modifier or not. */
 export interface Variant { entry: ServiceEntry; modifiers: string[]; delivery: string }
@@ -177,11 +202,16 @@ export function variantsOf(rs: Pick<RuleSet, 'entries' | 'delivery'>): Variant[]
   ]);
 }
 
+/** Is a value of this type a date, or a list of dates (shown as YYYY-MM-DD)? */
+export function isDateValued(t: Type): boolean {
+  return t.base === 'date' || (t.base === 'list' && t.of?.base === 'date');
+}
+
 /** The fields of a line that a variant fixes: constants when its rules are specialised. */
 export function variantConstants(v: Variant): Map<string, Value> {
   const e = v.entry;
   return new Map<string, Value>([
     ['procedureCode', e.code], ['combination', e.combination], ['program', e.program], ['service', e.service], ['delivery', v.delivery],
-    ['staff', e.staff], ['unit', e.unit], ['outreach', e.outreach], ['amountRequired', e.amountRequired], ['description', e.description],
+    ['unit', e.unit], ['description', e.description], ...e.attributes,
   ]);
 }

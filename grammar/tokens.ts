@@ -9,6 +9,7 @@
  * as one identifier.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { EXPRESSION_CODE_PATTERN_SOURCE } from '../compiler/codes.ts';
 
 // --- Ignored text ----------------------------------------------------------
 
@@ -62,11 +63,15 @@ export const StringLit = createToken({
   label: 'a string',
   pattern: /"(?:[^"\\\n\r]|\\(?:[\\"'nt]|u[0-9A-Fa-f]{4}))*"|'(?:[^'\\\n\r]|\\(?:[\\"'nt]|u[0-9A-Fa-f]{4}))*'/,
 });
-/** An upper-case letter and four digits, then zero or more `:XX` modifiers: `T2040:U6`, `G9007`. */
+/**
+ * A code pattern (compiler/codes.ts: HCPCS Level II or CPT), then zero or more `:XX` modifiers:
+ * `T2040:U6`, `G9007`, `0001F`, `99213:U6`. Tried before numbers and dates, and never the start of a
+ * longer name or number (`G9007x`).
+ */
 export const ComboLit = createToken({
   name: 'ComboLit',
   label: 'a code',
-  pattern: /[A-Z]\d{4}(?::[A-Z0-9]{2})*/,
+  pattern: new RegExp(EXPRESSION_CODE_PATTERN_SOURCE),
   longer_alt: Identifier,
 });
 
@@ -94,6 +99,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
   StringLit,
+  ComboLit,
   DateLit,
   NumberLit,
   Eq,
@@ -123,7 +129,6 @@ export const allTokens: TokenType[] = [
   False,
   Null,
   Other,
-  ComboLit,
   Identifier,
   CompareOp,
   AddOp,

@@ -1,27 +1,40 @@
 // The API of every compiled bundle. The emitter writes this file, under a generated-file header, beside
 // each bundle (X.d.ts and X.d.mts); the reference interpreter uses the same types.
 
-/** One input line (see the record format); unknown fields are ignored. */
+// ---- ServiceLine: generated from compiler/fields.ts (RECORD_FIELDS) by compiler/emit/dts.ts
+/** One input line (the record format); `null`, absent and `""` are the same for optional fields; unknown fields are ignored. */
 export interface ServiceLine {
+  /** the claim or encounter the line belongs to: text, not blank (837: CLM01) */
   claimId: string;
+  /** the line's number within its claim: whole number ≥ 1 (837: LX01) */
   lineNumber: number;
+  /** the member served: text, not blank (837: NM1*IL NM109) */
   memberId: string;
-  /** YYYY-MM-DD */
+  /** date of service, or the first day of a range: `YYYY-MM-DD` (a real date) (837: DTP*472 (D8, or RD8 start)) */
   serviceDate: string;
-  /** YYYY-MM-DD, not before serviceDate */
+  /** last day of a range of service dates: `YYYY-MM-DD`, not before `serviceDate` (837: DTP*472 RD8 end) */
   serviceDateEnd?: string | null;
+  /** HCPCS Level II or CPT code: 5 letters or digits (837: SV101-2 / SV202-2) */
   procedureCode: string;
-  modifiers?: string[] | null;
+  /** procedure modifiers, in any order: list of 0–4 two-character modifiers (837: SV101-3..6 / SV202-3..6) */
+  modifiers?: readonly string[] | null;
+  /** units reported: number > 0 (837: SV104 / SV205) */
   units: number;
+  /** time spent, in minutes: whole number ≥ 0 */
   minutes?: number | null;
+  /** billed or deposit amount: number ≥ 0 (837: SV102 / SV203) */
   amount?: number | null;
-  /** two digits, e.g. "02" */
-  placeOfService?: string | null;
+  /** place of service: two digits, `"02"` (a whole number 0–99 is read as its two-digit code) (837: SV105, else CLM05-1) */
+  placeOfService?: string | number | null;
+  /** credential of the person who provided the service (RN, LCSW, CHW, …): text, compared upper-cased */
   staffCredential?: string | null;
+  /** rendering provider taxonomy: text (837: PRV*PE in 2420A/2310B) */
   renderingTaxonomy?: string | null;
+  /** the managed care plan: text */
   planId?: string | null;
   [field: string]: unknown;
 }
+// ---- end of ServiceLine
 
 export interface Finding {
   rule: string;
@@ -40,8 +53,9 @@ export interface LineResult {
   program: string | null;
   service: string | null;
   delivery: string | null;
-  staff: 'clinical' | 'non-clinical' | null;
-  outreach: boolean | null;
+  // ---- result attributes: the rule set's attributes with `result: true` (compiler/emit/dts.ts)
+  [attribute: string]: unknown;
+  // ---- end of result attributes
   billableUnits: number | null;
   guidanceVersion: string | null;
   findings: Finding[];
@@ -56,10 +70,10 @@ export interface CatalogueEntry {
   program: string;
   service: string;
   delivery: string;
-  staff: 'clinical' | 'non-clinical' | null;
-  outreach: boolean;
+  // ---- entry attributes: every attribute the rule set declares (compiler/emit/dts.ts)
+  [attribute: string]: unknown;
+  // ---- end of entry attributes
   unit: string;
-  amountRequired: boolean;
   description: string;
   effective: string | null;
   retired: string | null;

@@ -1,11 +1,14 @@
 // @ts-check
 // The fixed part of every compiled bundle: judging lines against the tables
-// and functions the emitter generates for each guidance version. Plain
-// JavaScript, inlined as written; it may use the functions of record.js.
-import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
+// and functions the printer generates for each edition. Linked into bundles
+// by reference (compiler/emit/link.ts): every top-level declaration is an
+// exported function that uses only its parameters and other runtime
+// declarations (runtime/record.js, runtime/ops.js), which it names without
+// importing them (runtime/linked.d.ts).
 
 /**
  * @typedef {import('./record.js').LineRecord} LineRecord
+ * @typedef {import('./record.js').RecordProblem} RecordProblem
  * @typedef {{ rule: string, category: string, severity: 'error' | 'warning', message: string, cite: string }} Finding
  * @typedef {Object} Result
  * @property {number} index
@@ -15,78 +18,79 @@ import { checkRecord, echoIds, MAX_GROUP_DAYS, parseDay } from './record.js';
  * @property {string | null} program
  * @property {string | null} service
  * @property {string | null} delivery
- * @property {string | null} staff
- * @property {boolean | null} outreach
  * @property {number | null} billableUnits
  * @property {string | null} guidanceVersion
  * @property {Finding[]} findings
- * @typedef {Object} Entry A catalogue entry as the bundle shows it.
- * @property {string} program
- * @property {string} service
- * @property {string | null} staff
- * @property {boolean} outreach
+ * @typedef {Record<string, unknown> & { program: string, service: string, combination: string }} Entry A catalogue entry as the bundle holds it.
  * @typedef {Object} Variant One way to write a combination: an entry with or without a delivery modifier.
  * @property {Entry} e
  * @property {string} d delivery
  * @property {number} from first day in force
  * @property {number} until first day no longer in force
- * @property {((r: LineRecord, e: Entry, d: string, f: Finding[]) => void) | null} check line rules that can apply to this variant
+ * @property {((r: LineRecord, e: Entry, d: string, u: number, f: Finding[]) => void) | null} check line rules that can apply to this variant
  * @property {(r: LineRecord) => number} billable
- * @property {((it: Item, r: LineRecord, e: Entry, d: string, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
- * @property {boolean[]} member per group slot: can a line of this variant be the other line an aggregate looks for?
+ * @property {((it: Item, r: LineRecord, e: Entry, d: string, u: number, f: Finding[]) => void) | null} cross cross-line rules that can apply to this variant
+ * @property {(r: LineRecord, e: Entry, d: string, u: number) => Finding} notEffective
+ * @property {boolean[]} member per group slot: can a line of this variant be one an aggregate counts?
  * @property {boolean} found is it so for any group?
  * @property {object} view what classify() returns
- * @typedef {Object} Version
+ * @typedef {Object} Edition
  * @property {string} version
- * @property {number} index position in the bundle's list of versions
+ * @property {number} index position in the bundle's list of editions
  * @property {number} appliesFrom
  * @property {Set<string>} universe
  * @property {Map<string, Variant[]>} lookup variants per key, by first day in force
  * @property {{ rule: string, category: string, severity: 'error' | 'warning', cite: string }} invalid
  * @property {(r: LineRecord) => Finding} undefinedCombination
- * @property {(r: LineRecord, e: Entry, d: string) => Finding} notEffective
  * @property {((items: Item[]) => void) | null} cross
- * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Version, g: Item[][][] | null }} Item
+ * @typedef {Object} Bundle What the printer generates for the engine.
+ * @property {Edition[]} editions oldest first
+ * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
+ * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
+ * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
+ * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Edition, g: Item[][][] | null }} Item
  */
 
 /**
- * The version in force on a day: the last whose appliesFrom is on or before it, else the first.
- * @param {Version[]} versions sorted by appliesFrom
+ * The edition in force on a day: the last whose appliesFrom is on or before it, else the first.
+ * @param {Edition[]} editions sorted by appliesFrom
  * @param {number} day
  */
-function pickVersion(versions, day) {
-  let v = versions[0];
-  for (let i = 1; i < versions.length; i++) if (versions[i].appliesFrom <= day) v = versions[i];
+export function pickEdition(editions, day) {
+  let v = editions[0];
+  for (let i = 1; i < editions.length; i++) if (editions[i].appliesFrom <= day) v = editions[i];
   return v;
 }
 
 /**
  * Judge one line with its line-level rules. Returns the item for cross-line rules, or just the result.
- * @param {Version[]} versions
+ * Never throws: a record that cannot even be read is invalid.
+ * @param {Bundle} B
  * @param {unknown} raw
  * @param {number} index
  * @returns {Item | Result}
  */
-function judgeLine(versions, raw, index) {
-  /** @type {import('./record.js').RecordProblem[]} */
+export function judgeLine(B, raw, index) {
+  /** @type {RecordProblem[]} */
   const problems = [];
-  const r = checkRecord(raw, problems);
-  if (r === null) {
-    const ids = echoIds(raw);
-    const rule = versions[0].invalid;
-    return {
-      index, claimId: ids.claimId, lineNumber: ids.lineNumber, status: 'invalid',
-      program: null, service: null, delivery: null, staff: null, outreach: null, billableUnits: null, guidanceVersion: null,
-      findings: problems.map((p) => ({ rule: rule.rule, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite })),
-    };
+  /** @type {LineRecord | null} */
+  let r = null;
+  try {
+    r = checkRecord(raw, problems);
+  } catch {
+    problems.length = 0;
+    problems.push({ field: 'record', message: 'the record could not be read (reading one of its fields failed)' });
   }
-  const v = pickVersion(versions, r.serviceDate);
-  /** @type {Result} */
-  const res = {
-    index, claimId: r.claimId, lineNumber: r.lineNumber, status: 'accepted',
-    program: null, service: null, delivery: null, staff: null, outreach: null, billableUnits: null, guidanceVersion: v.version,
-    findings: [],
-  };
+  if (r === null) {
+    let ids = { claimId: /** @type {string | null} */ (null), lineNumber: /** @type {number | null} */ (null) };
+    try { ids = echoIds(raw); } catch { /* the ids stay null */ }
+    const rule = B.editions[0].invalid;
+    const res = B.newResult(index, ids.claimId, ids.lineNumber, 'invalid', null);
+    for (let i = 0; i < problems.length; i++) res.findings.push({ rule: rule.rule, category: rule.category, severity: rule.severity, message: problems[i].message, cite: rule.cite });
+    return res;
+  }
+  const v = pickEdition(B.editions, r.serviceDate);
+  const res = B.newResult(index, r.claimId, r.lineNumber, 'accepted', v.version);
   const variants = v.lookup.get(r.key);
   if (variants === undefined) {
     if (v.universe.has(r.procedureCode)) {
@@ -100,23 +104,21 @@ function judgeLine(versions, raw, index) {
   let x = variants[0];
   for (let k = 1; k < variants.length; k++) if (variants[k].from <= r.serviceDate) x = variants[k];
   const e = x.e;
-  res.program = e.program;
-  res.service = e.service;
-  res.delivery = x.d;
-  res.staff = e.staff;
-  res.outreach = e.outreach;
-  res.billableUnits = x.billable(r);
-  if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(v.notEffective(r, e, x.d));
-  if (x.check !== null) x.check(r, e, x.d, res.findings);
-  // Only lines that cross-line rules judge or look for need to be kept for them.
-  if (x.cross === null && !x.found) return res;
+  B.fillResult(res, e, x.d);
+  const u = x.billable(r);
+  res.billableUnits = u;
+  if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d, u));
+  if (x.check !== null) x.check(r, e, x.d, u, res.findings);
+  // Only lines that cross-line rules judge or count need to be kept for them.
+  if (x.cross === null && !x.found && !B.keepAll) return res;
   return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
 }
 
 /**
+ * A result's status once its findings are in: an error finding rejects an accepted line.
  * @param {Result} res
  */
-function settle(res) {
+export function settle(res) {
   if (res.status !== 'accepted') return res;
   const f = res.findings;
   for (let i = 0; i < f.length; i++) {
@@ -131,34 +133,43 @@ function settle(res) {
 /**
  * Judge lines one at a time (so callers need not hold their input), then the
  * cross-line rules once every line is in: one result per line, in order.
- * Lines no cross-line rule judges or looks for are kept only as their result.
- * @param {Version[]} versions
+ * Lines no cross-line rule judges or counts are kept only as their result.
+ * @param {Bundle} B
  */
-function startValidation(versions) {
+export function startValidation(B) {
   /** @type {Result[]} */
   const out = [];
   /** @type {Item[][]} */
-  const byVersion = versions.map(() => []);
+  const byEdition = B.editions.map(() => []);
   let finished = false;
   return {
     /** @param {unknown} raw */
     add(raw) {
       if (finished) throw new Error('validation already finished');
-      const j = judgeLine(versions, raw, out.length);
+      const j = judgeLine(B, raw, out.length);
       if ('res' in j) {
         out.push(j.res);
-        byVersion[j.v.index].push(j);
+        byEdition[j.v.index].push(j);
       } else {
         out.push(j);
       }
+    },
+    /**
+     * The kept line of an input index, or null (used when probing expressions).
+     * @param {number} index
+     * @returns {Item | null}
+     */
+    item(index) {
+      for (const list of byEdition) for (const it of list) if (it.res.index === index) return it;
+      return null;
     },
     /** @returns {Result[]} */
     finish() {
       if (!finished) {
         finished = true;
-        for (let k = 0; k < versions.length; k++) {
-          const cross = versions[k].cross;
-          if (cross !== null && byVersion[k].length > 1) cross(byVersion[k]);
+        for (let k = 0; k < B.editions.length; k++) {
+          const cross = B.editions[k].cross;
+          if (cross !== null && byEdition[k].length > 0) cross(byEdition[k]);
         }
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }
@@ -168,45 +179,86 @@ function startValidation(versions) {
 }
 
 /**
+ * The items of whatever a caller passed as "lines": an array, any iterable, or nothing. Never throws: an
+ * iterable that fails part way gives the items read before it failed.
+ * @param {unknown} lines
+ * @returns {unknown[]}
+ */
+export function linesOf(lines) {
+  try {
+    if (Array.isArray(lines)) return lines.length >= 0 ? lines : [];
+    if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines)) return [];
+    /** @type {unknown[]} */
+    const out = [];
+    for (const line of /** @type {Iterable<unknown>} */ (lines)) out.push(line);
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/**
  * All rules, cross-line ones included; one result per input, same order.
- * @param {Version[]} versions
+ * @param {Bundle} B
  * @param {unknown} lines
  * @returns {Result[]}
  */
-function validateLines(versions, lines) {
-  const list = Array.isArray(lines) ? lines : lines != null && typeof lines === 'object' && Symbol.iterator in lines ? Array.from(/** @type {Iterable<unknown>} */ (lines)) : [];
-  const run = startValidation(versions);
-  for (let i = 0; i < list.length; i++) run.add(list[i]);
+export function validateLines(B, lines) {
+  const list = linesOf(lines);
+  const run = startValidation(B);
+  let n = 0;
+  try { n = list.length; } catch { n = 0; }
+  for (let i = 0; i < n; i++) {
+    let line;
+    try { line = list[i]; } catch { line = undefined; }
+    run.add(line);
+  }
   return run.finish();
 }
 
 /**
  * Line-level rules only.
- * @param {Version[]} versions
+ * @param {Bundle} B
  * @param {unknown} line
  * @returns {Result}
  */
-function validateOneLine(versions, line) {
-  const j = judgeLine(versions, line, 0);
+export function validateOneLine(B, line) {
+  const j = judgeLine(B, line, 0);
   return settle('res' in j ? j.res : j);
 }
 
 /**
  * The catalogue entry a code and modifiers define (in force on serviceDate when one is given), or null.
- * @param {Version[]} versions
+ * What it returns is frozen: callers share it.
+ * @param {Bundle} B
  * @param {unknown} procedureCode
  * @param {unknown} modifiers
  * @param {unknown} serviceDate
  */
-function classifyCombination(versions, procedureCode, modifiers, serviceDate) {
+export function classifyCombination(B, procedureCode, modifiers, serviceDate) {
+  try {
+    return classifyKnown(B, procedureCode, modifiers, serviceDate);
+  } catch {
+    return null; // arguments that cannot be read (a revoked Proxy, a throwing getter) classify as nothing
+  }
+}
+
+/**
+ * classify() on arguments that read without throwing.
+ * @param {Bundle} B
+ * @param {unknown} procedureCode
+ * @param {unknown} modifiers
+ * @param {unknown} serviceDate
+ */
+export function classifyKnown(B, procedureCode, modifiers, serviceDate) {
   if (typeof procedureCode !== 'string') return null;
-  const mods = modifiers == null ? [] : Array.isArray(modifiers) ? modifiers : [modifiers];
-  if (!mods.every((m) => typeof m === 'string')) return null;
+  const mods = modifiers == null ? [] : Array.isArray(modifiers) ? modifiers.slice(0, 8) : [modifiers];
+  for (let i = 0; i < mods.length; i++) if (typeof mods[i] !== 'string') return null;
   const sorted = mods.map((m) => m.toUpperCase()).sort();
   const key = sorted.length === 0 ? procedureCode.toUpperCase() : `${procedureCode.toUpperCase()}:${sorted.join(':')}`;
   const day = serviceDate === undefined || serviceDate === null ? null : parseDay(serviceDate);
   if (day !== null && day < 0) return null;
-  const v = day === null ? versions[versions.length - 1] : pickVersion(versions, day);
+  const v = day === null ? B.editions[B.editions.length - 1] : pickEdition(B.editions, day);
   const variants = v.lookup.get(key);
   if (variants === undefined) return null;
   if (day === null) return variants[variants.length - 1].view;
@@ -218,7 +270,7 @@ function classifyCombination(versions, procedureCode, modifiers, serviceDate) {
 }
 
 /**
- * Build one group: the lines that can be found by its aggregates go into buckets
+ * Build one group: the lines that its aggregates can count go into buckets
  * of equal keys (per day: one bucket per day covered); each line that runs
  * cross-line rules gets the buckets it looks in.
  * @param {Item[]} items
@@ -226,7 +278,7 @@ function classifyCombination(versions, procedureCode, modifiers, serviceDate) {
  * @param {(r: LineRecord) => string} keyOf
  * @param {boolean} perDay
  */
-function groupInto(items, slot, keyOf, perDay) {
+export function groupInto(items, slot, keyOf, perDay) {
   /** @type {Map<string, Item[]>} */
   const buckets = new Map();
   for (let i = 0; i < items.length; i++) {
@@ -263,7 +315,7 @@ function groupInto(items, slot, keyOf, perDay) {
  * The last day a line joins per-day groups on.
  * @param {LineRecord} r
  */
-function lastGroupDay(r) {
+export function lastGroupDay(r) {
   return Math.min(r.serviceDateEnd === null ? r.serviceDate : r.serviceDateEnd, r.serviceDate + MAX_GROUP_DAYS - 1);
 }
 
@@ -273,7 +325,7 @@ function lastGroupDay(r) {
  * @param {number} slot
  * @param {(o: Item) => boolean} pred
  */
-function anyIn(it, slot, pred) {
+export function anyIn(it, slot, pred) {
   const buckets = /** @type {Item[][][]} */ (it.g)[slot];
   for (let b = 0; b < buckets.length; b++) {
     const list = buckets[b];
@@ -286,48 +338,67 @@ function anyIn(it, slot, pred) {
 }
 
 /**
- * How many other lines of the item's group satisfy pred (each line counted once).
+ * The first other line of the item's group (in input order) for which pred holds, or null.
  * @param {Item} it
  * @param {number} slot
  * @param {(o: Item) => boolean} pred
+ * @returns {Item | null}
  */
-function countIn(it, slot, pred) {
+export function firstIn(it, slot, pred) {
+  const buckets = /** @type {Item[][][]} */ (it.g)[slot];
+  /** @type {Item | null} */
+  let first = null;
+  for (let b = 0; b < buckets.length; b++) {
+    const list = buckets[b];
+    for (let j = 0; j < list.length; j++) {
+      const o = list[j];
+      if (first !== null && o.res.index >= first.res.index) break; // buckets are in input order
+      if (o !== it && pred(o)) first = o;
+    }
+  }
+  return first;
+}
+
+/**
+ * Each other line of the item's group once, for count() and sum().
+ * @param {Item} it
+ * @param {number} slot
+ * @param {(o: Item) => void} visit
+ */
+export function eachOther(it, slot, visit) {
   const buckets = /** @type {Item[][][]} */ (it.g)[slot];
   const seen = buckets.length > 1 ? new Set() : null;
-  let n = 0;
   for (let b = 0; b < buckets.length; b++) {
     const list = buckets[b];
     for (let j = 0; j < list.length; j++) {
       const o = list[j];
       if (o === it || (seen !== null && seen.has(o))) continue;
       if (seen !== null) seen.add(o);
-      if (pred(o)) n++;
+      visit(o);
     }
   }
+}
+
+/**
+ * How many other lines of the item's group satisfy pred (each line counted once).
+ * @param {Item} it
+ * @param {number} slot
+ * @param {(o: Item) => boolean} pred
+ */
+export function countIn(it, slot, pred) {
+  let n = 0;
+  eachOther(it, slot, (o) => { if (pred(o)) n++; });
   return n;
 }
 
-/** @param {unknown} a @param {unknown} b */
-function lt(a, b) { return a !== null && b !== null && /** @type {number} */ (a) < /** @type {number} */ (b); }
-/** @param {unknown} a @param {unknown} b */
-function le(a, b) { return a !== null && b !== null && /** @type {number} */ (a) <= /** @type {number} */ (b); }
-/** @param {unknown} a @param {unknown} b */
-function gt(a, b) { return a !== null && b !== null && /** @type {number} */ (a) > /** @type {number} */ (b); }
-/** @param {unknown} a @param {unknown} b */
-function ge(a, b) { return a !== null && b !== null && /** @type {number} */ (a) >= /** @type {number} */ (b); }
-/** @param {number | null} a @param {number | null} b */
-function add(a, b) { return a === null || b === null ? null : a + b; }
-/** @param {number | null} a @param {number | null} b */
-function sub(a, b) { return a === null || b === null ? null : a - b; }
-/** @param {number | null} a @param {number | null} b */
-function mul(a, b) { return a === null || b === null ? null : a * b; }
-/** @param {number | null} a @param {number | null} b */
-function div(a, b) { return a === null || b === null ? null : a / b; }
-/** @param {number | null} a */
-function neg(a) { return a === null ? null : -a; }
-/** @param {number | null} a */
-function floorOf(a) { return a === null ? null : Math.floor(a); }
-/** @param {unknown} a @param {{ has(x: unknown): boolean } | { includes(x: unknown): boolean }} list */
-function isIn(a, list) { return a !== null && ('has' in list ? list.has(a) : list.includes(a)); }
-
-export { startValidation, validateLines, validateOneLine, classifyCombination, groupInto, anyIn, countIn, lt, le, gt, ge, add, sub, mul, div, neg, floorOf, isIn };
+/**
+ * The sum of value over the other lines of the item's group (each once; null values skipped).
+ * @param {Item} it
+ * @param {number} slot
+ * @param {(o: Item) => number | null} value
+ */
+export function sumIn(it, slot, value) {
+  let n = 0;
+  eachOther(it, slot, (o) => { const x = value(o); if (x !== null) n += x; });
+  return n;
+}

@@ -1,9 +1,9 @@
 /** Semantic checks of the service catalogue: codes, modifiers, unit bases, dates, overlaps. */
 import { didYouMean, type Diagnostic } from '../diagnostics.ts';
+import { isCodePattern, isProcedureCode, patternKey } from '../codes.ts';
 import type { RuleSet } from '../model.ts';
 import { diagnosticAt, whereIs } from '../source.ts';
 
-const CODE_FORM = /^[A-Z][0-9]{4}$|^[0-9]{4}[A-Z0-9]$/;
 
 export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'delivery'> & { unitBases: ReadonlyMap<string, unknown> }): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -13,14 +13,18 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
   const byUse = [...rs.modifiers.keys()].sort((a, b) => (uses.get(b) ?? 0) - (uses.get(a) ?? 0));
   for (const e of rs.entries) {
     const at = (...path: (string | number)[]) => ({ ...e.place, path: [...e.place.path, ...path] });
-    if (!CODE_FORM.test(e.code)) {
-      const hint = e.code.toUpperCase() !== e.code && CODE_FORM.test(e.code.toUpperCase()) ? `write it upper-case: ${e.code.toUpperCase()}` : 'a HCPCS code is a letter and four digits (G9008) or five characters for CPT codes';
-      out.push(diagnosticAt(at('code'), 'bad-code', `"${e.code}" is not a HCPCS code`, hint));
+    if (!isProcedureCode(e.code)) {
+      const hint = e.code.toUpperCase() !== e.code && isProcedureCode(e.code.toUpperCase()) ? `write it upper-case: ${e.code.toUpperCase()}`
+        : /^[0-9]{1,4}$/.test(e.code) ? `a CPT code has five characters: quote it as written, e.g. code: "${e.code.padStart(5, '0')}"`
+        : 'a HCPCS Level II code is a letter and four digits (G9008); a CPT code five digits (99213) or four digits and F or T (0001F)';
+      out.push(diagnosticAt(at('code'), 'bad-code', `"${e.code}" is not a HCPCS or CPT code`, hint));
     }
     const seen = new Set<string>();
     e.modifiers.forEach((m, i) => {
       if (!rs.modifiers.has(m)) {
-        const fallback = m.toUpperCase() !== m && rs.modifiers.has(m.toUpperCase()) ? `write it upper-case: ${m.toUpperCase()}` : 'declare it under modifiers, or fix the spelling';
+        const declaredIn = rs.modifiers.values().next().value?.place.file.path;
+        const fallback = m.toUpperCase() !== m && rs.modifiers.has(m.toUpperCase()) ? `write it upper-case: ${m.toUpperCase()}`
+          : `declare it under modifiers${declaredIn ? ` (in ${declaredIn})` : ''}, or fix the spelling`;
         out.push(diagnosticAt(at('modifiers', i), 'unknown-modifier', `modifier ${m} is not declared in this guidance`, didYouMean(m, byUse, fallback)));
       } else if (rs.delivery.modifiers.has(m)) {
         out.push(diagnosticAt(at('modifiers', i), 'bad-value', `${m} is a delivery modifier, not a defining one`, `remove ${m}: it may be added to any entry that allows delivery modifiers`));
@@ -56,12 +60,27 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
   return out;
 }
 
-/** Code patterns listed in sets must name catalogue entries, like code patterns in expressions. */
-export function checkSetPatterns(rs: Pick<RuleSet, 'entries' | 'sets'>): Diagnostic[] {
+/** Code patterns listed in sets and exclusivity declarations must name catalogue entries, like code patterns in expressions. */
+export function checkSetPatterns(rs: Pick<RuleSet<unknown>, 'entries' | 'sets' | 'rules'>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const combinations = [...new Set(rs.entries.map((e) => e.combination))];
+  for (const rule of rs.rules) {
+    if (!rule.exclusive) continue;
+    const seen = new Set<string>();
+    rule.exclusive.combinations.forEach((item, i) => {
+      const at = { ...rule.exclusive!.place, path: [...rule.exclusive!.place.path, i] };
+      const key = isCodePattern(item) ? patternKey(item) : item;
+      if (!combinations.includes(key)) {
+        out.push(diagnosticAt(at, 'unknown-combination', `${item} is not a combination in the catalogue`,
+          didYouMean(item, combinations, 'list code patterns of catalogue entries: code then its defining modifiers, e.g. T2040:U6')));
+      } else if (seen.has(key)) {
+        out.push(diagnosticAt(at, 'bad-value', `${item} is listed twice`, 'list each combination once'));
+      }
+      seen.add(key);
+    });
+  }
   for (const set of rs.sets.values()) {
-    if (set.itemType !== 'combo') continue;
+    if (set.itemType !== 'code') continue;
     set.items.forEach((item, i) => {
       if (!combinations.includes(String(item))) {
         out.push(diagnosticAt({ ...set.place, path: [...set.place.path, 'items', i] }, 'unknown-combination', `${String(item)} is not a combination in the catalogue`,

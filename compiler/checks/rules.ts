@@ -1,7 +1,7 @@
 /** Semantic checks of rules, citations, message templates and example expectations. */
 import { didYouMean, type Diagnostic } from '../diagnostics.ts';
+import { parseDay } from '../../runtime/record.js';
 import type { PendingExpr, RuleSet } from '../model.ts';
-import { fieldNames } from '../resolve.ts';
 import { diagnosticAt, type Place } from '../source.ts';
 
 type LoadedRules = RuleSet<PendingExpr>;
@@ -10,7 +10,6 @@ export function checkRules(rs: LoadedRules): Diagnostic[] {
   const out: Diagnostic[] = [];
   const ids = new Map<string, Place>();
   const checks = new Set<string>();
-  const fields = fieldNames();
   for (const r of rs.rules) {
     const at = (key: string, isKey = false): Place => ({ ...r.place, path: [...r.place.path, key], key: isKey });
     const first = ids.get(r.id);
@@ -19,10 +18,13 @@ export function checkRules(rs: LoadedRules): Diagnostic[] {
     if (!rs.categories.has(r.category)) {
       out.push(diagnosticAt(at('category'), 'unknown-category', `category "${r.category}" is not declared`, didYouMean(r.category, rs.categories.keys(), 'declare it under categories')));
     }
-    if ((r.check === null) === (r.when === null)) {
-      out.push(r.check === null
-        ? diagnosticAt({ ...r.place }, 'missing-key', `rule ${r.id} has neither "when" nor "check"`, 'add when: <condition> (or check: record | combination | effective)')
-        : diagnosticAt(at('when', true), 'bad-value', `rule ${r.id} has both "when" and "check"`, 'a built-in check has no condition: remove "when"'));
+    const forms = [r.check !== null && 'check', r.when !== null && 'when', r.exclusive !== null && 'exclusive'].filter((x): x is string => x !== false);
+    if (forms.length === 0) {
+      out.push(diagnosticAt({ ...r.place }, 'missing-key', `rule ${r.id} has neither "when", "exclusive" nor "check"`, 'add when: <condition>, exclusive: [A, B] (with over: <group>), or check: record | combination | effective'));
+    } else if (forms.length > 1) {
+      out.push(diagnosticAt(at(forms[1]!, true), 'bad-value', `rule ${r.id} has both "${forms[0]}" and "${forms[1]}"`, `a rule says one of them: remove "${forms[1]}"`));
+    } else if (r.exclusive !== null && r.over === null) {
+      out.push(diagnosticAt(at('exclusive', true), 'missing-key', `rule ${r.id} declares exclusive combinations but no group`, 'add over: <group>, e.g. over: memberDay'));
     }
     if (r.check !== null) {
       if (checks.has(r.check)) out.push(diagnosticAt(at('check'), 'duplicate-name', `another rule already performs check "${r.check}"`, 'keep one rule per built-in check'));
@@ -32,12 +34,6 @@ export function checkRules(rs: LoadedRules): Diagnostic[] {
       out.push(diagnosticAt(at('over'), 'unknown-group', `"${r.over}" is not a declared group`, didYouMean(r.over, rs.groups.keys(), 'declare it under groups')));
     }
     if (r.cite === null) out.push(diagnosticAt(at('id', true), 'missing-citation', `rule ${r.id} has no citation`, 'add cite: "<section, table or footnote of the guidance>"'));
-    for (const part of r.message) {
-      if ('field' in part && !fields.includes(part.field)) {
-        const where = r.messagePlace ?? r.place;
-        out.push(diagnosticAt(where, 'unknown-template-field', `message names unknown field {${part.field}}`, didYouMean(part.field, fields, 'use a field of the line, e.g. {procedureCode} or {serviceDate}')));
-      }
-    }
   }
   const missing = ['record', 'combination', 'effective'].filter((c) => !checks.has(c));
   if (missing.length > 0) {
@@ -61,10 +57,24 @@ export function checkCitations(rs: Pick<RuleSet, 'entries' | 'sets' | 'bandings'
   return out;
 }
 
-export function checkExampleReferences(rs: Pick<LoadedRules, 'examples' | 'rules' | 'categories'>): Diagnostic[] {
+/** Fields an example may expect: the result's, with the attributes the rule set shows in results. */
+export function resultFields(rs: Pick<LoadedRules, 'attributes'>): string[] {
+  return ['program', 'service', 'delivery', ...[...rs.attributes.values()].filter((a) => a.result).map((a) => a.name), 'billableUnits'];
+}
+
+export function checkExampleReferences(rs: Pick<LoadedRules, 'examples' | 'rules' | 'categories' | 'attributes'>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const known = new Set([...rs.rules.map((r) => r.id), ...rs.categories.keys()]);
+  const fields = resultFields(rs);
   for (const ex of rs.examples) {
+    const many = Array.isArray((ex.place.file.data as { examples: { expect: unknown }[] }).examples[ex.place.path[1] as number]!.expect);
+    ex.expect.forEach((x, i) => {
+      for (const key of Object.keys(x.fields)) {
+        if (fields.includes(key)) continue;
+        const path = many ? [...ex.place.path, 'expect', i, key] : [...ex.place.path, 'expect', key];
+        out.push(diagnosticAt({ ...ex.place, path, key: true }, 'example-field', `"${key}" is not a field of a result`, didYouMean(key, fields, `expect status, findings or one of: ${fields.join(', ')}`)));
+      }
+    });
     if (ex.lines.length === 0) out.push(diagnosticAt(ex.place, 'missing-key', `example "${ex.name}" has no line`, 'add line: { ... } or lines: [ ... ]'));
     else if (ex.expect.length !== ex.lines.length) {
       out.push(diagnosticAt({ ...ex.place, path: [...ex.place.path, 'expect'] }, 'example-field', `example "${ex.name}" has ${ex.lines.length} lines but ${ex.expect.length} expectations`, 'write one expectation per line, in order'));
@@ -78,6 +88,31 @@ export function checkExampleReferences(rs: Pick<LoadedRules, 'examples' | 'rules
         }
       });
     });
+  }
+  return out;
+}
+
+/**
+ * In a guidance with several editions, a bundle judges a line by the edition in force on its date of service:
+ * an example dated before its own edition applies is judged by an earlier one there, not by the rules it is
+ * written next to. A warning, at the example line's date.
+ */
+export function checkExampleDates(editions: readonly RuleSet[]): Diagnostic[] {
+  const sorted = [...editions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
+  const out: Diagnostic[] = [];
+  for (const rs of sorted.slice(1)) {
+    const from = parseDay(rs.guidance.appliesFrom);
+    for (const ex of rs.examples) {
+      const data = (ex.place.file.data as { examples: Record<string, unknown>[] }).examples[ex.place.path[1] as number]!;
+      ex.lines.forEach((l, i) => {
+        const date = (l as { serviceDate?: unknown }).serviceDate;
+        if (typeof date !== 'string' || parseDay(date) < 0 || parseDay(date) >= from) return;
+        const own = Array.isArray(data.lines) ? [...ex.place.path, 'lines', i, 'serviceDate'] : [...ex.place.path, 'line', 'serviceDate'];
+        out.push(diagnosticAt({ ...ex.place, path: own }, 'example-before-edition',
+          `example "${ex.name}" is dated ${date}, before edition ${rs.guidance.version} applies (${rs.guidance.appliesFrom}): a bundle of the whole guidance judges it by an earlier edition`,
+          `date it on or after ${rs.guidance.appliesFrom}, or move it to the edition in force on ${date}`, 'warning'));
+      });
+    }
   }
   return out;
 }

@@ -1,88 +1,119 @@
 /**
- * Expressions to JavaScript: emission of the (folded) IR as inline code.
- * Emitted code must mean what compiler/evaluate.ts says.
+ * Expressions to JavaScript: the (folded) IR printed as inline code. What
+ * each operator means is docs/semantics.md; where an operand's type says it
+ * may be null, the printed code guards it or calls the runtime operator
+ * (runtime/ops.js), linked by reference.
  */
-import { ENTRY_FIELDS, LINE_FIELDS, type IR, type Value } from '../model.ts';
-import { _, literal, name, type Code } from './codegen.ts';
+import { add, bandUnits, div, floorOf, ge, gt, isIn, le, lt, mul, neg, sub } from '../../runtime/ops.js';
+import { recordField } from '../fields.ts';
+import type { IR, IRNode, Value } from '../model.ts';
+import { _, join, literal, name, type Code } from './codegen.ts';
+import type { Linker } from './link.ts';
 
-/** Where the emitted code finds things. */
-export interface EmitContext {
+/** Where printed code finds things. */
+export interface PrintContext {
+  link: Linker;
   /** Hoist a constant list to a module-level Set; returns its name. */
   hoistSet(values: readonly Value[]): Code;
-  /** The name of the emitted function of a banding. */
-  bandingFunction(banding: string): Code;
-  /** The slot of a group in `it.g`. */
-  groupSlot(group: string): number;
+  /** The module-level constant holding a banding's table. */
+  banding(name: string): Code;
+  /** The slot of a group in the line's item. */
+  slot(group: string): number;
+  /** Attribute names (read from the entry object by string key). */
+  attributes: ReadonlySet<string>;
 }
 
-interface Emitted { code: Code; nullable: boolean; simple: boolean }
+/**
+ * Which line a field is read from: `this` is the judged line (`r`, `e`, `d`, `u`); `other` the line an
+ * aggregate looks at (`o`); `witness` a message's other line (`w`, which may be null).
+ */
+type Holder = 'this' | 'other' | 'witness';
 
-const ENTRY = new Set<string>(ENTRY_FIELDS);
-
-/** Code reading a field of the line judged (`this`) or of the other line in an aggregate. */
-function fieldCode(fieldName: string, of: 'this' | 'other'): Emitted {
-  const prefix = of === 'this' ? '' : 'o.';
-  const nullable = fieldName === 'staff' || (LINE_FIELDS[fieldName]?.nullable ?? false);
-  if (fieldName === 'delivery') return { code: _`${raw(prefix)}d`, nullable: false, simple: true };
-  const holder = ENTRY.has(fieldName) ? 'e' : 'r';
-  return { code: _`${raw(prefix)}${name(holder)}.${name(fieldName)}`, nullable, simple: true };
+export function printExpr(ir: IR, ctx: PrintContext, other: 'other' | 'witness' = 'other'): Code {
+  return new Printer(ctx, other).print(ir);
 }
 
-function raw(prefix: '' | 'o.'): Code {
-  return prefix === '' ? _`` : _`o.`;
-}
+const SIMPLE = new Set<IR['k']>(['const', 'field']);
 
-export function emitExpr(ir: IR, ctx: EmitContext): Code {
-  return emit(ir, ctx).code;
-}
+class Printer {
+  constructor(private readonly ctx: PrintContext, private readonly other: 'other' | 'witness') {}
 
-function emit(ir: IR, ctx: EmitContext): Emitted {
-  const e = (x: IR) => emit(x, ctx);
-  const plain = (code: Code, nullable = false): Emitted => ({ code, nullable, simple: false });
-  switch (ir.k) {
-    case 'const': return { code: literal(ir.v as never), nullable: ir.v === null, simple: true };
-    case 'field': return fieldCode(ir.name, ir.of);
-    case 'not': return plain(_`!${e(ir.x).code}`);
-    case 'neg': { const x = e(ir.x); return x.nullable ? plain(_`neg(${x.code})`, true) : plain(_`(-${x.code})`); }
-    case 'and': return plain(_`(${e(ir.a).code} && ${e(ir.b).code})`);
-    case 'or': return plain(_`(${e(ir.a).code} || ${e(ir.b).code})`);
-    case 'eq': return plain(_`(${e(ir.a).code} === ${e(ir.b).code})`);
-    case 'ne': return plain(_`(${e(ir.a).code} !== ${e(ir.b).code})`);
-    case 'lt': case 'le': case 'gt': case 'ge': {
-      const a = e(ir.a);
-      const b = e(ir.b);
-      const op = { lt: _`<`, le: _`<=`, gt: _`>`, ge: _`>=` }[ir.k];
-      if (!a.nullable && !b.nullable) return plain(_`(${a.code} ${op} ${b.code})`);
-      if (a.simple && b.simple) {
-        const guards = [a, b].filter((x) => x.nullable).map((x) => _`${x.code} !== null && `);
-        return plain(_`(${guards}${a.code} ${op} ${b.code})`);
-      }
-      return plain(_`${name(ir.k)}(${a.code}, ${b.code})`);
+  print(ir: IR): Code {
+    const p = (x: IR) => this.print(x);
+    switch (ir.k) {
+      case 'const': return literal(ir.v as never);
+      case 'field': return this.field(ir.name, ir.of === 'this' ? 'this' : this.other);
+      case 'not': return _`!${p(ir.x)}`;
+      case 'and': return _`(${p(ir.a)} && ${p(ir.b)})`;
+      case 'or': return _`(${p(ir.a)} || ${p(ir.b)})`;
+      case 'eq': return _`(${p(ir.a)} === ${p(ir.b)})`;
+      case 'ne': return _`(${p(ir.a)} !== ${p(ir.b)})`;
+      case 'lt': case 'le': case 'gt': case 'ge': return this.compare(ir);
+      case 'in': return this.membership(ir);
+      case 'add': case 'sub': case 'mul': case 'div': return this.arithmetic(ir);
+      case 'neg': return ir.x.type.nullable ? _`${this.ctx.link.fn(neg)}(${p(ir.x)})` : _`(-${p(ir.x)})`;
+      case 'whole': return _`Number.isInteger(${p(ir.x)})`;
+      case 'floor': return ir.x.type.nullable ? _`${this.ctx.link.fn(floorOf)}(${p(ir.x)})` : _`Math.floor(${p(ir.x)})`;
+      case 'band': return _`${this.ctx.link.fn(bandUnits)}(${this.ctx.banding(ir.banding)}, ${p(ir.x)})`;
+      case 'list': return _`[${join(ir.items.map(p), ', ')}]`;
+      case 'if': return _`(${p(ir.cond)} ? ${p(ir.then)} : ${p(ir.else)})`;
+      case 'any': return _`anyIn(it, ${this.ctx.slot(ir.group)}, (o) => ${this.inner(ir.pred)})`;
+      case 'count': return _`countIn(it, ${this.ctx.slot(ir.group)}, (o) => ${this.inner(ir.pred)})`;
+      case 'sum': return _`sumIn(it, ${this.ctx.slot(ir.group)}, (o) => ${this.inner(ir.x)})`;
     }
-    case 'in': {
-      const a = e(ir.a);
-      const list = ir.b.k === 'const' ? ctx.hoistSet(ir.b.v as readonly Value[]) : e(ir.b).code;
-      const test = ir.b.k === 'const' ? _`${list}.has(${a.code})` : _`${list}.includes(${a.code})`;
-      if (!a.nullable) return plain(test);
-      return a.simple ? plain(_`(${a.code} !== null && ${test})`) : plain(_`isIn(${a.code}, ${list})`);
+  }
+
+  /** Inside an aggregate, `other.` is the line the aggregate looks at. */
+  private inner(ir: IR): Code {
+    return new Printer(this.ctx, 'other').print(ir);
+  }
+
+  private field(field: string, of: Holder): Code {
+    // A message's other line may be missing: its fields are then null.
+    if (of === 'witness') return _`(w === null ? null : ${this.read(field, _`w.`)})`;
+    return this.read(field, of === 'other' ? _`o.` : null);
+  }
+
+  /** A field of the judged line (`line` null: `r`, `e`, `d`, `u`) or of another line's item (`o.`, `w.`). */
+  private read(field: string, line: Code | null): Code {
+    const of = line ?? _``;
+    if (field === 'delivery') return _`${of}d`;
+    if (field === 'billableUnits') return line ? _`${line}res.billableUnits` : _`u`;
+    if (this.ctx.attributes.has(field)) return _`${of}e[${field}]`;
+    if (recordField(field) || field === 'serviceDays') return _`${of}r.${name(field)}`;
+    return _`${of}e.${name(field)}`;
+  }
+
+  private compare(ir: IRNode<'lt' | 'le' | 'gt' | 'ge'>): Code {
+    const a = this.print(ir.a);
+    const b = this.print(ir.b);
+    const op = { lt: _`<`, le: _`<=`, gt: _`>`, ge: _`>=` }[ir.k];
+    const nullable = [ir.a, ir.b].filter((x) => x.type.nullable);
+    if (nullable.length === 0) return _`(${a} ${op} ${b})`;
+    if (SIMPLE.has(ir.a.k) && SIMPLE.has(ir.b.k)) {
+      const guards = nullable.map((x) => _`${this.print(x)} !== null && `);
+      return _`(${guards}${a} ${op} ${b})`;
     }
-    case 'add': case 'sub': case 'mul': case 'div': {
-      const a = e(ir.a);
-      const b = e(ir.b);
-      if (a.nullable || b.nullable) return plain(_`${name(ir.k)}(${a.code}, ${b.code})`, true);
-      const op = { add: _`+`, sub: _`-`, mul: _`*`, div: _`/` }[ir.k];
-      return plain(_`(${a.code} ${op} ${b.code})`);
+    return _`${this.ctx.link.fn({ lt, le, gt, ge }[ir.k])}(${a}, ${b})`;
+  }
+
+  private membership(ir: IRNode<'in'>): Code {
+    const a = this.print(ir.a);
+    if (ir.b.k === 'const') {
+      const set = this.ctx.hoistSet(ir.b.v as readonly Value[]);
+      if (!ir.a.type.nullable) return _`${set}.has(${a})`;
+      return SIMPLE.has(ir.a.k) ? _`(${a} !== null && ${set}.has(${a}))` : _`${this.ctx.link.fn(isIn)}(${a}, ${set})`;
     }
-    case 'list': return plain(_`[${ir.items.map((x, i) => (i === 0 ? e(x).code : _`, ${e(x).code}`))}]`);
-    case 'if': {
-      const t = e(ir.t);
-      const f = e(ir.e);
-      return plain(_`(${e(ir.c).code} ? ${t.code} : ${f.code})`, t.nullable || f.nullable);
+    return _`${this.ctx.link.fn(isIn)}(${a}, ${this.print(ir.b)})`;
+  }
+
+  private arithmetic(ir: IRNode<'add' | 'sub' | 'mul' | 'div'>): Code {
+    const a = this.print(ir.a);
+    const b = this.print(ir.b);
+    const plainDivisor = ir.b.k === 'const' && typeof ir.b.v === 'number' && ir.b.v !== 0;
+    if (!ir.a.type.nullable && !ir.b.type.nullable && (ir.k !== 'div' || plainDivisor)) {
+      return _`(${a} ${{ add: _`+`, sub: _`-`, mul: _`*`, div: _`/` }[ir.k]} ${b})`;
     }
-    case 'whole': return plain(_`Number.isInteger(${e(ir.x).code})`);
-    case 'floor': { const x = e(ir.x); return x.nullable ? plain(_`floorOf(${x.code})`, true) : plain(_`Math.floor(${x.code})`); }
-    case 'band': return plain(_`${ctx.bandingFunction(ir.banding)}(${e(ir.x).code})`, true);
-    case 'any': return plain(_`anyIn(it, ${ctx.groupSlot(ir.group)}, (o) => ${e(ir.pred).code})`);
-    case 'count': return plain(_`countIn(it, ${ctx.groupSlot(ir.group)}, (o) => ${e(ir.pred).code})`);
+    return _`${this.ctx.link.fn({ add, sub, mul, div }[ir.k])}(${a}, ${b})`;
   }
 }

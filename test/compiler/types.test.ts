@@ -8,7 +8,7 @@ const scope = makeScope(rs);
 const place = rs.rules[0]!.place;
 
 function check(text: string, want: 'bool' | 'number' = 'bool') {
-  const r = resolveExpr(scope, { text, place }, want, true);
+  const r = resolveExpr(scope, { text, place }, want, 'rule');
   return { ok: r.expr !== null, codes: r.diagnostics.map((d) => d.code) };
 }
 
@@ -52,6 +52,6 @@ describe('expression types', () => {
 
   it('billable-unit expressions are numbers and may not look at other lines', () => {
     expect(check('if minutes == null then units else ruleOfEights(minutes)', 'number')).toEqual({ ok: true, codes: [] });
-    expect(resolveExpr(scope, { text: 'count(member, other.units > 0)', place }, 'number', false).diagnostics.map((d) => d.code)).toEqual(['type-mismatch']);
+    expect(resolveExpr(scope, { text: 'count(member, other.units > 0)', place }, 'number', 'units').diagnostics.map((d) => d.code)).toEqual(['type-mismatch']);
   });
 });

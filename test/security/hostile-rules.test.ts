@@ -49,7 +49,9 @@ describe('hostile text in rule files', () => {
     edit('catalogue.yaml', 'service: Deposits', `service: ${h}`);
     edit('catalogue.yaml', 'description: "deposit"', `description: ${h}`);
     edit('catalogue.yaml', 'cite: "Mini 1.0, Table 3"', `cite: ${h}`);
-    edit('rules.yaml', 'message: "{combination} needs an amount"', `message: ${yamlString(`${hostile} {service} ${hostile}`)}`);
+    // In a message, braces hold expressions: hostile text is written with them doubled, as an analyst would.
+    const literalText = hostile.replace(/[{}]/g, (c) => c + c);
+    edit('rules.yaml', 'message: "{combination} needs an amount"', `message: ${yamlString(`${literalText} {service} ${literalText}`)}`);
     edit('rules.yaml', 'cite: "Mini 1.0, Table 3"', `cite: ${h}`);
     edit('guidance.yaml', 'title: Mini guidance for tests', `title: ${h}`);
     edit('guidance.yaml', 'items: [CHW, MA]', `items: [CHW, MA, ${h}]`);

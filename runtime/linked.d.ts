@@ -1,0 +1,11 @@
+// Runtime modules are linked into one scope in every bundle (compiler/emit/link.ts), so they refer to each
+// other's declarations by name rather than by import (an import would be rewritten by module loaders and
+// then not stand alone in a bundle). These declarations tell the type checker what those names are.
+import type { LineRecord, RecordProblem } from './record.js';
+
+declare global {
+  function checkRecord(raw: unknown, problems: RecordProblem[]): LineRecord | null;
+  function echoIds(raw: unknown): { claimId: string | null; lineNumber: number | null };
+  function parseDay(text: unknown): number;
+  const MAX_GROUP_DAYS: number;
+}
