@@ -4,7 +4,7 @@
  * file:line:column. Checks name places by path; only this file knows ranges.
  */
 import { isUtf8 } from 'node:buffer';
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
+import { Composer, isAlias, Lexer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
 
 /** A path into a rule file's data: mapping keys and sequence indexes. */
@@ -56,10 +56,11 @@ export function loadSource(path: string, input: string | Uint8Array, size?: numb
   const lines = new LineCounter();
   const early = sizeProblem(bytes, size ?? bytes.length) ?? encodingProblem(bytes);
   const text = early?.code === 'file-too-large' ? decoder.decode(bytes.subarray(0, RULE_FILE_LIMITS.maxBytes)) : typeof input === 'string' ? input : decoder.decode(bytes);
-  // The concrete syntax tree is built without recursion; composing it into a document recurses once per level of
-  // nesting, so the nesting is checked in between.
-  const tokens = early ? [] : [...new Parser(lines.addNewLine).parse(text)];
-  const problem = early ?? yamlNestingProblem(tokens);
+  // The concrete syntax tree is built with a stack (but pops it recursively), and composing it into a document
+  // recurses once per level of nesting: the nesting is checked while the tree is built, and again before composing.
+  const parsed = early ? { tokens: [], problem: undefined } : parseTokens(text, lines);
+  const tokens = parsed.tokens;
+  const problem = early ?? parsed.problem ?? yamlNestingProblem(tokens);
   if (problem) {
     if (early) {
       lines.addNewLine(0);
@@ -167,6 +168,26 @@ function firstInvalidUtf8(b: Uint8Array): number {
     i += need + 1;
   }
   return 0;
+}
+
+/**
+ * The concrete syntax tree, fed one lexical token at a time so the nesting can
+ * be watched as it grows: the parser pops its stack recursively, so it stops
+ * as soon as more collections than the limit are open.
+ */
+function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[]; problem: EarlyProblem | undefined } {
+  const max = RULE_FILE_LIMITS.maxYamlDepth;
+  const parser = new Parser(lines.addNewLine);
+  const tokens: CST.Token[] = [];
+  lines.addNewLine(0); // as Parser.parse() does before its first token
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const tok of parser.next(lexeme)) tokens.push(tok);
+    if (parser.stack.length <= max) continue;
+    const open = parser.stack.filter((t) => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection');
+    if (open.length > max) return { tokens, problem: { at: open[max]!.offset, code: 'yaml-too-deep', message: tooDeepMessage(max + 1), hint: TOO_DEEP_HINT } };
+  }
+  for (const tok of parser.end()) tokens.push(tok);
+  return { tokens, problem: undefined };
 }
 
 const tooDeepMessage = (depth: number): string => `mappings and lists nest ${depth} levels deep here; the limit is ${RULE_FILE_LIMITS.maxYamlDepth}`;
