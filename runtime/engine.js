@@ -330,19 +330,6 @@ export function classifyKnown(B, procedureCode, modifiers, serviceDate) {
 }
 
 /**
- * An entry's description for a way of delivery: its own wording for it (`deliveryDescriptions`, pairs of
- * delivery and text), else its description.
- * @param {Entry} e
- * @param {string} d
- * @returns {string}
- */
-export function describedAs(e, d) {
-  const own = /** @type {[string, string][] | undefined} */ (e.deliveryDescriptions);
-  if (own !== undefined) for (let i = 0; i < own.length; i++) if (own[i][0] === d) return own[i][1];
-  return /** @type {string} */ (e.description);
-}
-
-/**
  * Build one group: the lines that its aggregates can count go into buckets
  * of equal keys (per day: one bucket per day covered); each line that runs
  * cross-line rules gets the buckets it looks in.

@@ -73,3 +73,16 @@ export function bandUnits(banding, m) {
   const last = to.length - 1;
   return banding.units[last] + 1 + Math.floor((minutes - to[last] - 1) / banding.every);
 }
+
+/**
+ * An entry's description for a way of delivery: its own wording for it (`deliveryDescriptions`, pairs of
+ * delivery and text), else its description.
+ * @param {Record<string, unknown>} e
+ * @param {string} d
+ * @returns {string}
+ */
+export function describedAs(e, d) {
+  const own = /** @type {[string, string][] | undefined} */ (e.deliveryDescriptions);
+  if (own !== undefined) for (let i = 0; i < own.length; i++) if (own[i][0] === d) return own[i][1];
+  return /** @type {string} */ (e.description);
+}

@@ -4,8 +4,7 @@
  * may be null, the printed code guards it or calls the runtime operator
  * (runtime/ops.js), linked by reference.
  */
-import { add, bandUnits, div, floorOf, ge, gt, isIn, le, lt, monthOf, mul, neg, sub, yearOf } from '../../runtime/ops.js';
-import { describedAs } from '../../runtime/engine.js';
+import { add, bandUnits, describedAs, div, floorOf, ge, gt, isIn, le, lt, monthOf, mul, neg, sub, yearOf } from '../../runtime/ops.js';
 import { recordField } from '../fields.ts';
 import type { IR, IRNode, Value } from '../model.ts';
 import { _, join, literal, name, type Code } from './codegen.ts';
