@@ -3,6 +3,7 @@
  * reference interpreter, which must agree. The list of DHCS editions is read from the rule folder, never
  * written here: the cases name dates, and the editions those dates pick are worked out from the rule sets.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -100,6 +101,16 @@ describe('the DHCS timeline', () => {
     expect(judge([g9007], '2023-12-31')[0]).toMatchObject({ status: 'out-of-scope', guidanceVersion: then.guidance.version, findings: [] });
     expect(judge([g9007])[0]).toMatchObject({ status: 'rejected', guidanceVersion: newest(all), findings: [{ category: 'not-effective' }] });
     expect(then.guidance.version).not.toBe(newest(all));
+  });
+
+  it('the command line judges as of a date the same way (--as-of)', () => {
+    const input = `${JSON.stringify(line({ procedureCode: 'G9007', serviceDate: '2023-12-15' }))}\n`;
+    const run = (...extra: string[]) => {
+      const out = spawnSync(process.execPath, ['compiler/bin.mjs', 'validate', '--rules', DHCS, ...extra, '-'], { input, encoding: 'utf8' });
+      return JSON.parse(out.stdout.trim()) as LineResult;
+    };
+    expect(run('--as-of', '2023-12-31')).toMatchObject({ status: 'out-of-scope', guidanceVersion: judgingEdition(all.versions, '2023-12-31').guidance.version });
+    expect(run()).toMatchObject({ status: 'rejected', guidanceVersion: newest(all), findings: [{ category: 'not-effective' }] });
   });
 
   it('in expressions, the description of a telehealth line is the wording of its own row, through every back end', async () => {
