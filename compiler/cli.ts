@@ -15,6 +15,8 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
       case 'check': return await (await import('./commands/compile.ts')).checkCommand(rest, out, err, false);
       case 'test': return await (await import('./commands/compile.ts')).checkCommand(rest, out, err, true);
       case 'validate': return await (await import('./commands/validate.ts')).validateCommand(rest, out, err);
+      case 'diff': return await (await import('./commands/diff.ts')).diffCommand(rest, out, err);
+      case 'docs': return await (await import('./commands/docs.ts')).docsCommand(rest, out, err);
       case undefined: case '-h': case '--help': case 'help':
         (command === undefined ? err : out).write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;

@@ -11,6 +11,8 @@ export const USAGE = `usage:
   codeguide check <rule-dir> [--version V] [--json]
   codeguide test <rule-dir> [--version V] [--json]
   codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--format jsonl|csv] [--out FILE] <input-file | ->
+  codeguide diff <rule-dir>@<v1> <rule-dir>@<v2> [--format text|md] [--corpus FILE] [--out FILE]
+  codeguide docs <rule-dir>[@<v>] --out FILE.html|FILE.md
 
 <rule-dir> is a guidance folder (rules/dhcs-ecm-cs: every version) or one version folder (rules/dhcs-ecm-cs/1.2).`;
 
