@@ -11,10 +11,10 @@ import { diffRuleSets, isEmptyDiff } from '../diff/diff.ts';
 import { loadEdition, parseEditionRef } from '../diff/edition.ts';
 import { diffMarkdown, diffText } from '../diff/print.ts';
 import { detectFormat, openInput, readRecords } from '../input.ts';
-import { args, report, UsageError, type Out } from './shared.ts';
+import { args, report, UsageError, type CommandSpec, type Out } from './shared.ts';
 
 /** diff's options, usage and examples (the help text is made from them). */
-export const diffSpec = {
+export const diffSpec: CommandSpec = {
   name: 'diff',
   usage: 'codeguide diff <rule-dir>@<v1> <rule-dir>@<v2> [--format text|md] [--corpus FILE] [--out FILE]',
   description: 'Lists the catalogue entries (by combination), rules (by id), dates, modifiers, sets and other declarations that the second edition adds, removes or changes, and the items whose citation alone changed, like the guidance\'s Appendix A. With --corpus, both editions judge the encounter file and every line whose status, service or findings change is listed, with counts by kind of change. An edition is <rule-dir>@<edition>, an edition\'s own folder, or a guidance folder (its newest edition). Exit 0: no differences; 1: differences; 2: could not run.',
@@ -27,7 +27,7 @@ export const diffSpec = {
     'codeguide diff rules/dhcs-ecm-cs@1.1 rules/dhcs-ecm-cs@1.2',
     'codeguide diff rules/dhcs-ecm-cs@1.0 rules/dhcs-ecm-cs@1.1 --format md --corpus encounters.jsonl --out changes.md',
   ],
-} as const;
+};
 
 export async function diffCommand(rest: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = args(rest, diffSpec.options);

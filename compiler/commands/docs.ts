@@ -8,10 +8,10 @@ import { loadBase, loadEdition, parseEditionRef } from '../diff/edition.ts';
 import { docsHtml } from '../docs/html.ts';
 import { docsMarkdown } from '../docs/markdown.ts';
 import { editionView } from '../docs/view.ts';
-import { args, report, UsageError, type Out } from './shared.ts';
+import { args, report, UsageError, type CommandSpec, type Out } from './shared.ts';
 
 /** docs' options, usage and examples (the help text is made from them). */
-export const docsSpec = {
+export const docsSpec: CommandSpec = {
   name: 'docs',
   usage: 'codeguide docs <rule-dir>[@<edition>] --out FILE.html|FILE.md',
   description: 'Writes one edition as an analyst reads it: the code tables grouped like the guidance, each rule in plain words with its citation, dates and examples, and the changes from the edition it extends. FILE.html is one self-contained page (no scripts or external files; prints well); FILE.md is Markdown. Without @<edition>, a guidance folder gives its newest edition.',
@@ -19,7 +19,7 @@ export const docsSpec = {
     out: { type: 'string', value: 'FILE.html|FILE.md', description: 'where to write the page; the extension picks HTML or Markdown' },
   },
   examples: ['codeguide docs rules/dhcs-ecm-cs@1.2 --out dist/dhcs-1.2.html', 'codeguide docs rules/dhcs-ecm-cs --out dist/dhcs.md'],
-} as const;
+};
 
 export async function docsCommand(rest: string[], _out: Out, err: Out): Promise<number> {
   const { values, positionals } = args(rest, docsSpec.options);

@@ -89,8 +89,3 @@ export function diffRuleSets(a: RuleSet, b: RuleSet): EditionDiff {
 export function isEmptyDiff(d: EditionDiff): boolean {
   return d.sections.length === 0 && d.citations.length === 0;
 }
-
-/** Counts for a one-line summary: per section, added / removed / changed; and citations changed. */
-export function diffCounts(d: EditionDiff): { section: SectionKey; title: string; added: number; removed: number; changed: number }[] {
-  return d.sections.map((s) => ({ section: s.key, title: s.title, added: s.added.length, removed: s.removed.length, changed: s.changed.length }));
-}
