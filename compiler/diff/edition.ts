@@ -10,6 +10,7 @@ import { loadRules, type LoadResult } from '../compile.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { listVersions } from '../load.ts';
 import type { RuleSet } from '../model.ts';
+import { baseName } from './text-of.ts';
 
 /** A rule folder and, when given, the edition named after `@`. */
 export interface EditionRef { dir: string; version: string | undefined; text: string }
@@ -36,12 +37,6 @@ export function guidanceDirOf(dir: string): string {
   } catch {
     return full;
   }
-}
-
-/** The name of the edition an edition extends (or supersedes), or null. */
-export function baseName(rs: RuleSet): string | null {
-  const g = rs.guidance as RuleSet['guidance'] & { extends?: string | null };
-  return g.extends ?? g.supersedes ?? null;
 }
 
 /**

@@ -5,8 +5,8 @@
  * that is null is absent.
  */
 import { bandingText, ruleWords } from '../docs/words.ts';
-import type { RuleSet, Value } from '../model.ts';
-import { conditionText, dayText, messageText, showCombination, sourceExpr } from './text-of.ts';
+import type { RuleSet, ServiceEntry, Value } from '../model.ts';
+import { baseName, conditionText, dayText, messageText, showCombination, sourceExpr } from './text-of.ts';
 
 /** One item of a section: its key, how it is named, the heading it sits under (for entries: the program), its fields. */
 export interface Item {
@@ -26,16 +26,21 @@ export interface Section { key: SectionKey; title: string; items: Item[] }
 
 const show = (v: Value | undefined): string | null => (v === null || v === undefined ? null : Array.isArray(v) ? v.map(String).join(', ') : String(v));
 
+/** An entry's own wording for a way of delivery ("telehealth" → "ECM Phone/Telehealth: …"), where the rule set gives one. */
+export function deliveryDescriptions(e: ServiceEntry): ReadonlyMap<string, string> {
+  return (e as ServiceEntry & { deliveryDescriptions?: ReadonlyMap<string, string> }).deliveryDescriptions ?? new Map();
+}
+
 /** Every section of a rule set, with its items. */
 export function sectionsOf(rs: RuleSet): Section[] {
-  const g = rs.guidance as RuleSet['guidance'] & { extends?: string | null };
+  const g = rs.guidance;
   const unitLabel = (u: string) => rs.unitBases.get(u)?.label ?? u;
   return [
     {
       key: 'guidance', title: 'Guidance',
       items: [{
         key: 'guidance', label: 'the guidance', group: null,
-        fields: { title: g.title, published: g.published, 'compliance date': g.appliesFrom, extends: g.extends ?? g.supersedes ?? null, cite: g.cite },
+        fields: { title: g.title, published: g.published, 'compliance date': g.appliesFrom, extends: baseName(rs), cite: g.cite },
       }],
     },
     {
@@ -45,10 +50,12 @@ export function sectionsOf(rs: RuleSet): Section[] {
         label: showCombination(e.code, e.modifiers),
         group: e.program,
         fields: {
-          service: e.service, program: e.program, description: e.description, unit: unitLabel(e.unit),
+          service: e.service, program: e.program, description: e.description,
+          ...Object.fromEntries([...deliveryDescriptions(e)].map(([d, text]) => [`description (${d})`, text])),
+          unit: unitLabel(e.unit),
           ...Object.fromEntries([...e.attributes].map(([k, v]) => [k, show(v)])),
           'in force from': dayText(e.effective), 'retired from': dayText(e.retired),
-          telehealth: e.deliveryAllowed ? 'allowed' : 'not allowed',
+          'delivery modifiers': e.deliveryAllowed && rs.delivery.modifiers.size ? [...rs.delivery.modifiers].map(([m, d]) => `${m} (${d})`).join(', ') : 'none',
           cite: e.cite,
         },
       })),

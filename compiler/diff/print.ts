@@ -16,7 +16,8 @@ export function itemLine(section: SectionDiff['key'], item: Item, md: boolean): 
   switch (section) {
     case 'entries': {
       const dates = [f['in force from'] ? `in force from ${f['in force from']}` : '', f['retired from'] ? `retired from ${f['retired from']}` : ''].filter(Boolean).join(', ');
-      return `${name} — ${t(f.service)}: ${t(f.description)} (${t(f.unit)}${dates ? `; ${dates}` : ''})`;
+      const delivery = f['delivery modifiers'] && f['delivery modifiers'] !== 'none' ? `; also with ${f['delivery modifiers']}` : '';
+      return `${name} — ${t(f.service)}: ${t(f.description)} (${t(f.unit)}${dates ? `; ${dates}` : ''}${t(delivery)})`;
     }
     case 'rules': {
       const dates = [f['applies from'] ? `from ${f['applies from']}` : '', f['enforced from'] ? `enforced from ${f['enforced from']}` : ''].filter(Boolean).join(', ');

@@ -11,6 +11,13 @@ import { formatDay } from '../../runtime/record.js';
 import type { IR, Rule, RuleSet, Template } from '../model.ts';
 import type { Place } from '../source.ts';
 
+/** The name of the edition an edition extends (or supersedes), or null. */
+export function baseName(rs: RuleSet): string | null {
+  const g = rs.guidance as unknown as { extends?: unknown; supersedes?: unknown };
+  const name = g.extends ?? g.supersedes;
+  return typeof name === 'string' ? name : null;
+}
+
 /** A code and its defining modifiers as the guidance's tables write them: "T2040 U6", "G9007". */
 export function showCombination(code: string, modifiers: readonly string[]): string {
   return [code, ...modifiers].join(' ');
@@ -58,9 +65,17 @@ export function conditionText(rule: Rule): string | null {
   return sourceExpr(rule.when.place) ?? irText(rule.when.ir);
 }
 
+/**
+ * Where a field of an entry or rule was written: an edition that changes the field points into its own
+ * file (`fieldPlaces`); otherwise the field sits below the item's own place.
+ */
+export function fieldPlace(item: { place: Place; fieldPlaces?: ReadonlyMap<string, Place> }, field: string): Place {
+  return item.fieldPlaces?.get(field) ?? { ...item.place, path: [...item.place.path, field] };
+}
+
 /** A rule's message template as written, or printed from its parts when the rule gives none (the default message). */
 export function messageText(rule: Rule): string {
-  const written = valueAt({ ...rule.place, path: [...rule.place.path, 'message'] });
+  const written = valueAt(fieldPlace(rule as Rule & { fieldPlaces?: ReadonlyMap<string, Place> }, 'message'));
   return typeof written === 'string' ? written : templateText(rule.message);
 }
 
@@ -80,15 +95,16 @@ export function irText(ir: IR): string {
     case 'field': return ir.of === 'other' ? `other.${ir.name}` : ir.name;
     case 'not': return `not (${irText(ir.x)})`;
     case 'neg': return `-(${irText(ir.x)})`;
-    case 'whole': return `whole(${irText(ir.x)})`;
-    case 'floor': return `floor(${irText(ir.x)})`;
     case 'list': return `[${ir.items.map(irText).join(', ')}]`;
     case 'if': return `if ${irText(ir.cond)} then ${irText(ir.then)} else ${irText(ir.else)}`;
     case 'band': return `${ir.banding}(${irText(ir.x)})`;
     case 'any': case 'count': return `${ir.k}(${ir.group}, ${irText(ir.pred)})`;
     case 'sum': return `sum(${ir.group}, ${irText(ir.x)})`;
-    default: return `(${irText(ir.a)} ${OPS[ir.k] ?? ir.k} ${irText(ir.b)})`;
   }
+  // Functions of one value (whole, floor, ...) and binary operators.
+  if ('x' in ir) return `${ir.k}(${irText(ir.x)})`;
+  if ('a' in ir) return `(${irText(ir.a)} ${OPS[ir.k] ?? ir.k} ${irText(ir.b)})`;
+  return '?';
 }
 
 function constText(v: unknown, date: boolean, code: boolean): string {

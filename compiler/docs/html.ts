@@ -6,6 +6,7 @@
 import type { EditionDiff } from '../diff/diff.ts';
 import { changedLine, itemLine, summaryLine } from '../diff/print.ts';
 import { bandingText, groupWords } from './words.ts';
+import { baseName } from '../diff/text-of.ts';
 import type { EditionView, ExampleView, RuleView } from './view.ts';
 import { DOC_STYLE } from './style.ts';
 
@@ -57,7 +58,7 @@ function tablesHtml(v: EditionView): string {
   return v.tables.map((p) => `<h3 class="program">${esc(p.program)}</h3>
 ${p.services.map((s) => `<table class="codes"><caption>${esc(s.service)}</caption>
 <thead><tr><th>code</th><th>modifiers</th><th>description</th><th>unit</th><th>attributes</th><th>dates</th><th>telehealth</th></tr></thead>
-<tbody>${s.rows.map((r) => `<tr class="entry" id="${slug('entry', r.combination)}" data-combination="${esc(r.combination)}"><td class="code">${esc(r.code)}</td><td>${esc(r.modifiers)}</td><td>${esc(r.description)}<div class="cite">${esc(r.cite)}</div></td><td>${esc(r.unit)}</td><td>${r.attributes.map(([k, x]) => `${esc(k)}: ${esc(x)}`).join('<br>')}</td><td>${esc(r.dates)}</td><td>${esc(r.telehealth)}</td></tr>`).join('\n')}</tbody></table>`).join('\n')}`).join('\n');
+<tbody>${s.rows.map((r) => `<tr class="entry" id="${slug('entry', r.combination)}" data-combination="${esc(r.combination)}"><td class="code">${esc(r.code)}</td><td>${esc(r.modifiers)}</td><td>${esc(r.description)}${r.byDelivery.map(([d, text]) => `<div class="delivery">${esc(d)}: ${esc(text)}</div>`).join('')}<div class="cite">${esc(r.cite)}</div></td><td>${esc(r.unit)}</td><td>${r.attributes.map(([k, x]) => `${esc(k)}: ${esc(x)}`).join('<br>')}</td><td>${esc(r.dates)}</td><td>${esc(r.telehealth)}</td></tr>`).join('\n')}</tbody></table>`).join('\n')}`).join('\n');
 }
 
 function definitionsHtml(v: EditionView): string {
@@ -81,7 +82,7 @@ function definitionsHtml(v: EditionView): string {
 /** The whole page. */
 export function docsHtml(v: EditionView): string {
   const g = v.rs.guidance;
-  const base = (g as typeof g & { extends?: string | null }).extends ?? g.supersedes;
+  const base = baseName(v.rs);
   const entries = v.tables.reduce((n, p) => n + p.services.reduce((m, s) => m + s.rows.length, 0), 0);
   const changes = v.changes
     ? changesHtml(v.changes)

@@ -1,6 +1,7 @@
 /** The docs page as Markdown: the same content as the HTML page, for review in a repository or a wiki. */
 import { diffMarkdown, mdText } from '../diff/print.ts';
 import { bandingText, groupWords } from './words.ts';
+import { baseName } from '../diff/text-of.ts';
 import type { EditionView, ExampleView, RuleView } from './view.ts';
 
 function table(head: string[], rows: string[][]): string[] {
@@ -29,7 +30,7 @@ function ruleMd(r: RuleView): string[] {
 export function docsMarkdown(v: EditionView): string {
   const rs = v.rs;
   const g = rs.guidance;
-  const base = (g as typeof g & { extends?: string | null }).extends ?? g.supersedes;
+  const base = baseName(rs);
   const out = [
     `# ${mdText(g.title)} — edition ${mdText(g.version)}`, '',
     `Published ${g.published} · compliance date ${g.appliesFrom}${base ? ` · extends ${mdText(base)}` : ''} · ${rs.entries.length} code combinations · ${v.rules.length} rules · ${rs.examples.length} examples`, '',
@@ -45,7 +46,7 @@ export function docsMarkdown(v: EditionView): string {
     for (const s of p.services) {
       out.push(`#### ${mdText(s.service)}`, '');
       out.push(...table(['code', 'modifiers', 'description', 'unit', 'attributes', 'dates', 'telehealth', 'cite'],
-        s.rows.map((r) => [r.code, r.modifiers, r.description, r.unit, r.attributes.map(([k, x]) => `${k}: ${x}`).join('; '), r.dates, r.telehealth, r.cite])));
+        s.rows.map((r) => [r.code, r.modifiers, [r.description, ...r.byDelivery.map(([d, text]) => `${d}: ${text}`)].join(' — '), r.unit, r.attributes.map(([k, x]) => `${k}: ${x}`).join('; '), r.dates, r.telehealth, r.cite])));
     }
   }
   out.push('## Rules', '');

@@ -13,6 +13,7 @@ h4 { margin: 12px 0 4px; font-size: 1em; }
 .meta { margin: 4px 0; }
 .generated, .cite { color: var(--muted); font-size: 0.85em; }
 .cite { margin: 2px 0; }
+.delivery { margin: 2px 0; font-style: italic; }
 nav ol { display: flex; flex-wrap: wrap; gap: 4px 24px; list-style: none; padding: 8px 0; margin: 0; }
 nav a { color: var(--accent); text-decoration: none; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 0.92em; }

@@ -8,6 +8,7 @@ import { interpret } from '../interpret.ts';
 import type { Example, RuleSet } from '../model.ts';
 import { diffRuleSets, type EditionDiff } from '../diff/diff.ts';
 import { conditionText, dayText, messageText, namedDayText, showCombination, valueAt } from '../diff/text-of.ts';
+import { deliveryDescriptions } from '../diff/items.ts';
 import { ruleWords, words } from './words.ts';
 
 /** One row of a code table: a catalogue entry. */
@@ -16,6 +17,8 @@ export interface EntryRow {
   code: string;
   modifiers: string;
   description: string;
+  /** The entry's own wording for other ways of delivery: [delivery, description]. */
+  byDelivery: [string, string][];
   unit: string;
   /** Declared attributes with a value other than their default, as [name in words, value]. */
   attributes: [string, string][];
@@ -80,6 +83,7 @@ export function catalogueTables(rs: RuleSet): ProgramTables[] {
       code: e.code,
       modifiers: e.modifiers.length ? e.modifiers.join(', ') : 'no modifiers',
       description: e.description,
+      byDelivery: [...deliveryDescriptions(e)],
       unit: rs.unitBases.get(e.unit)?.label ?? e.unit,
       attributes,
       dates: [from ? `from ${from}` : 'always', until ? `until ${until} (retired)` : ''].filter(Boolean).join(', '),

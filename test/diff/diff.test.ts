@@ -65,8 +65,8 @@ describe('the printed diff', () => {
   it('reads like Appendix A as text: a heading per kind, entries under their program, one line per item', () => {
     const text = diffText(d);
     expect(text).toMatch(/^Changes from mini-guidance 1\.0 to 2\.0\n/);
-    expect(text).toContain('Catalogue\n  Added\n    Community Supports\n      - T1016 U8 — Housing Outreach: outreach to initiate housing services (per 15 minutes; in force from 2024-07-01)\n');
-    expect(text).toContain('      - H0044 U6 — Deposits: deposit (per diem; in force from 2022-01-01)\n');
+    expect(text).toContain('Catalogue\n  Added\n    Community Supports\n      - T1016 U8 — Housing Outreach: outreach to initiate housing services (per 15 minutes; in force from 2024-07-01; also with GQ (telehealth))\n');
+    expect(text).toContain('      - H0044 U6 — Deposits: deposit (per diem; in force from 2022-01-01; also with GQ (telehealth))\n');
     expect(text).toContain('- T2050 U6: description: "per diem" → "per diem (one unit a day)"');
     expect(text).toContain('- outreach-same-day (exclusive-same-day, error): T1016 U8 and G9008 U8 may not be billed for one member on one day');
     expect(text).toContain('- not-reportable: enforced from: (none) → "2025-03-31"');

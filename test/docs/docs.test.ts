@@ -65,7 +65,7 @@ describe('codeguide docs', () => {
     expect(err).toMatch(/wrote .*mini-2\.html \(mini-guidance 2\.0: 6 code combinations, 11 rules, changes from 1\.0\)/);
     const html = readFileSync(target, 'utf8');
     expect(html).toContain('<h2>Changes in this edition (from 1.0)</h2>');
-    expect(html).toContain('<li>T1016 U8 — Housing Outreach: outreach to initiate housing services (per 15 minutes; in force from 2024-07-01)</li>');
+    expect(html).toContain('<li>T1016 U8 — Housing Outreach: outreach to initiate housing services (per 15 minutes; in force from 2024-07-01; also with GQ (telehealth))</li>');
     expect(html).toContain('until 2025-03-31 (eightsEnforced) its findings are warnings that name that date; from then, errors');
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
   });
