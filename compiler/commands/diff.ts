@@ -10,7 +10,8 @@ import { corpusDiff, corpusMarkdown, corpusText } from '../diff/corpus.ts';
 import { diffRuleSets, isEmptyDiff } from '../diff/diff.ts';
 import { loadEdition, parseEditionRef } from '../diff/edition.ts';
 import { diffMarkdown, diffText } from '../diff/print.ts';
-import { detectFormat, openInput, readRecords } from '../input.ts';
+import { isFault, isProblem, placeholderFor, type ReadItem } from '../io/items.ts';
+import { detectFormat, openInput, readItems } from '../io/source.ts';
 import { args, report, UsageError, type CommandSpec, type Out } from './shared.ts';
 
 /** diff's options, usage and examples (the help text is made from them). */
@@ -20,7 +21,7 @@ export const diffSpec: CommandSpec = {
   description: 'Lists the catalogue entries (by combination), rules (by id), dates, modifiers, sets and other declarations that the second edition adds, removes or changes, and the items whose citation alone changed, like the guidance\'s Appendix A. With --corpus, both editions judge the encounter file and every line whose status, service or findings change is listed, with counts by kind of change. An edition is <rule-dir>@<edition>, an edition\'s own folder, or a guidance folder (its newest edition). Exit 0: no differences; 1: differences; 2: could not run.',
   options: {
     format: { type: 'string', value: 'text|md', description: 'plain text (default) or Markdown' },
-    corpus: { type: 'string', value: 'FILE', description: 'also judge this encounter file (JSON Lines or CSV) with both editions and list the lines that change' },
+    corpus: { type: 'string', value: 'FILE', description: 'also judge this encounter file (JSON Lines, CSV or X12 837) with both editions and list the lines that change' },
     out: { type: 'string', value: 'FILE', description: 'write the report here instead of standard output' },
   },
   examples: [
@@ -48,15 +49,11 @@ export async function diffCommand(rest: string[], out: Out, err: Out): Promise<n
   let lineChanges = 0;
   if (typeof values.corpus === 'string') {
     const path = values.corpus;
-    let input;
-    try {
-      input = await openInput(path);
-    } catch (e) {
-      throw new Error(`cannot read ${path}: ${(e as Error).message}`);
-    }
+    const input = await openInput(path);
     const detected = detectFormat(input.head);
-    if (detected === 'x12') throw new Error('X12 837 input is not supported by diff --corpus; convert it to JSON Lines or CSV');
-    const outcome = await corpusDiff(a, b, readRecords(input.stream, detected));
+    const faults: string[] = [];
+    const outcome = await corpusDiff(a, b, recordsOf(readItems(detected, input.chunks, path), faults));
+    for (const f of faults) err.write(`codeguide: ${path}: ${f}\n`);
     lineChanges = outcome.changed.length;
     text += `\n${format === 'md' ? corpusMarkdown(outcome, path) : corpusText(outcome, path)}`;
     err.write(`codeguide: ${outcome.changed.length} of ${outcome.total} lines of ${path} change outcome from ${a.guidance.version} to ${b.guidance.version}\n`);
@@ -69,4 +66,12 @@ export async function diffCommand(rest: string[], out: Out, err: Out): Promise<n
     out.write(text);
   }
   return isEmptyDiff(diff) && lineChanges === 0 ? 0 : 1;
+}
+
+/** The records a reader yields, one per input record: a record the reader could not read goes as a placeholder (judged invalid by both editions alike); structural faults are set aside. */
+async function* recordsOf(items: AsyncIterable<ReadItem>, faults: string[]): AsyncGenerator<unknown> {
+  for await (const item of items) {
+    if (isFault(item)) faults.push(item.fault);
+    else yield isProblem(item) ? placeholderFor(item) : item.record;
+  }
 }

@@ -13,6 +13,9 @@ import { docsHtml } from '../../compiler/docs/html.ts';
 import { docsMarkdown } from '../../compiler/docs/markdown.ts';
 import { editionView } from '../../compiler/docs/view.ts';
 import { ruleWords } from '../../compiler/docs/words.ts';
+import { isEmptyDiff } from '../../compiler/diff/diff.ts';
+import { loadBase } from '../../compiler/diff/edition.ts';
+import { baseName } from '../../compiler/diff/text-of.ts';
 import { DHCS, MINI, mustLoad } from '../helpers.ts';
 
 const FIXTURE = 'test/fixtures/diff/mini-guidance';
@@ -54,6 +57,23 @@ describe('the docs view', () => {
     expect(words('not-reportable')).toBe('A finding when the unit is "per 15 minutes", and the minutes are given, and the rule of eights units for minutes is 0.');
     expect(words('units-per-diem')).toBe('A finding when the unit is "per diem", and (the units are not a whole number, or the units are more than the service days).');
     expect(words('outreach-after-care')).toBe("A finding when the line is marked “outreach”, and another line for the same member (on any date) where its service date is before this line's service date, and its combination is G9008 U1.");
+  });
+});
+
+describe('the DHCS editions', () => {
+  it('each edition that extends one in its folder lists its changes from it; one whose base is absent says so', () => {
+    for (const rs of mustLoad(DHCS).versions) {
+      const { base, missing } = loadBase(rs, DHCS);
+      const view = editionView(rs, base, missing);
+      if (base) {
+        expect(base.guidance.version).toBe(baseName(rs));
+        expect(isEmptyDiff(view.changes!)).toBe(false);
+        expect(docsHtml(view)).toContain(`<h2>Changes in this edition (from ${base.guidance.version})</h2>`);
+      } else {
+        expect(missing).toBe(baseName(rs));
+        expect(docsHtml(view)).toContain(missing === null ? 'This edition extends no other' : `This edition extends ${missing}, which is not in this folder`);
+      }
+    }
   });
 });
 
