@@ -90,6 +90,20 @@ describe('codeguide diff', () => {
     expect(err).toContain('3 of 5 lines');
   });
 
+  it('reads the corpus as CSV too, with the same outcome', async () => {
+    const csv = join(work, 'corpus.csv');
+    const head = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'procedureCode', 'modifiers', 'units', 'minutes'];
+    const rows = corpus.filter((l) => typeof l !== 'string').map((l) => head.map((h) => {
+      const v = (l as Record<string, unknown>)[h];
+      return v === undefined ? '' : Array.isArray(v) ? v.join(' ') : String(v);
+    }).join(','));
+    writeFileSync(csv, `${[head.join(','), ...rows].join('\n')}\n`);
+    const { code, out } = await run('diff', `${FIXTURE}@1.0`, `${FIXTURE}@2.0`, '--corpus', csv);
+    expect(code).toBe(1);
+    expect(out).toContain(`Outcome over ${csv}: 3 of 4 lines change from 1.0 to 2.0`);
+    expect(out).toMatch(/ {2}service changed +2\n/);
+  });
+
   it('writes Markdown to --out', async () => {
     const target = join(work, 'changes.md');
     const { code } = await run('diff', `${FIXTURE}/1.0`, `${FIXTURE}@2.0`, '--format', 'md', '--corpus', jsonl, '--out', target);
