@@ -78,16 +78,24 @@ describe('the DHCS editions', () => {
 });
 
 describe('codeguide docs', () => {
-  it('writes HTML with the changes from the edition it extends', async () => {
+  it('writes a self-contained HTML page', async () => {
     const target = join(work, 'mini-2.html');
     const { code, err } = await run('docs', `${FIXTURE}@2.0`, '--out', target);
     expect(code).toBe(0);
-    expect(err).toMatch(/wrote .*mini-2\.html \(mini-guidance 2\.0: 6 code combinations, 11 rules, changes from 1\.0\)/);
+    expect(err).toMatch(/wrote .*mini-2\.html \(mini-guidance 2\.0: 6 code combinations, 11 rules\)/);
     const html = readFileSync(target, 'utf8');
-    expect(html).toContain('<h2>Changes in this edition (from 1.0)</h2>');
-    expect(html).toContain('<li>T1016 U8 — Housing Outreach: outreach to initiate housing services (per 15 minutes; in force from 2024-07-01; also with GQ (telehealth))</li>');
     expect(html).toContain('until 2025-03-31 (eightsEnforced) its findings are warnings that name that date; from then, errors');
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
+  });
+
+  it('lists the changes from the base edition, in HTML and Markdown', () => {
+    const view = editionView(mustLoad(FIXTURE, '2.0').versions[0]!, mustLoad(FIXTURE, '1.0').versions[0]!, null);
+    const html = docsHtml(view);
+    expect(html).toContain('<h2>Changes in this edition (from 1.0)</h2>');
+    expect(html).toContain('<li>T1016 U8 — Housing Outreach: outreach to initiate housing services (per 15 minutes; in force from 2024-07-01; also with GQ (telehealth))</li>');
+    const md = docsMarkdown(view);
+    expect(md).toContain('## Changes in this edition\n\n*Mini guidance for tests, edition 2.0');
+    expect(md).toContain('### Catalogue\n\n#### Added\n\n**Community Supports**\n\n- **T1016 U8**');
   });
 
   it('writes Markdown; an edition that extends none says so', async () => {
