@@ -67,6 +67,14 @@ export const DIAGNOSTIC_CODES = {
   'rule-never-applies': 'a rule\'s condition is false for every catalogue entry (a warning)',
   'example-field': 'an example names an expected field or outcome that does not exist',
   'example-failed': 'an example does not come out as its `expect` says',
+  // Limits and file-system edges, checked where the input is first read (README, "Limits")
+  'expr-too-deep': 'an expression nests operators, brackets or calls deeper than the limit',
+  'expr-too-long': 'an expression has more tokens than the limit',
+  'yaml-too-deep': 'a rule file nests mappings and lists deeper than the limit',
+  'file-too-large': 'a rule file is larger than the limit',
+  'bad-encoding': 'a rule file is not UTF-8 text',
+  'not-a-file': 'a rule file is a FIFO, device, socket, folder or link to nothing, and is not read',
+  'skipped-entry': 'an entry of a guidance folder cannot be read and is skipped; the editions beside it are read (a warning)',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

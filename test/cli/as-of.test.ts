@@ -3,18 +3,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../compiler/cli.ts';
-import { line, MINI } from '../helpers.ts';
+import { MINI, line, runCli } from '../helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-asof-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s) => { out += s; return true; } }, { write: (s) => { err += s; return true; } });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('validate --as-of', () => {
   it('picks the edition published on or before the date; a bad date is a usage error', async () => {

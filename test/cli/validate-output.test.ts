@@ -12,7 +12,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../compiler/cli.ts';
 import { ResultWriter, streamTarget } from '../../compiler/io/output.ts';
-import { MINI } from '../helpers.ts';
+import { MINI, runCli } from '../helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-vout-'));
 const bundle = join(work, 'mini.mjs');
@@ -28,12 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s) => { out += s; } }, { write: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('write errors', () => {
   it('a full device (/dev/full) exits 2 and says why', async () => {

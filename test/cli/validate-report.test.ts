@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.ts';
 import type { Browser } from 'playwright-core';
-import { main } from '../../compiler/cli.ts';
 import { launchChromium } from '../io/chromium.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-report-'));
@@ -20,12 +20,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s) => { out += s; } }, { write: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('validate --report', () => {
   it('writes a self-contained page that renders in Chromium without console errors', async () => {
