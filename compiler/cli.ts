@@ -44,6 +44,20 @@ const COMMANDS: Record<string, { /** One line, for the overview and the command'
       return { spec: m.validateSpec, run: (argv, out, err) => m.validateCommand(argv, out, err) };
     },
   },
+  diff: {
+    summary: 'what changed between two editions, and which lines of an encounter file change outcome',
+    load: async () => {
+      const m = await import('./commands/diff.ts');
+      return { spec: m.diffSpec, run: (argv, out, err) => m.diffCommand(argv, out, err) };
+    },
+  },
+  docs: {
+    summary: 'one edition as an analyst reads it: a self-contained HTML page or Markdown',
+    load: async () => {
+      const m = await import('./commands/docs.ts');
+      return { spec: m.docsSpec, run: (argv, out, err) => m.docsCommand(argv, out, err) };
+    },
+  },
   init: {
     summary: 'start a new guidance: a folder of rule files that check passes',
     load: async () => {
