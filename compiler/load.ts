@@ -11,6 +11,7 @@ import { didYouMean, type Diagnostic } from './diagnostics.ts';
 import { combinationKey, isCodePattern, patternKey } from './codes.ts';
 import type { AttributeDecl, BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Value } from './model.ts';
 import { checkStructure } from './schema.ts';
+import { gatherChoices } from './profile/choices.ts';
 import { diagnosticAt, fileDiagnostic, loadSource, sourceText, type Place, type SourceFile } from './source.ts';
 
 /** A version's declarations, gathered from its files, with expressions not yet parsed. */
@@ -19,11 +20,14 @@ export interface LoadedRuleSet {
   files: SourceFile[];
 }
 
+/** The folder of a guidance folder that holds plan profiles, not an edition. */
+export const PROFILES_FOLDER = 'profiles';
+
 /** The version folders of a guidance folder, oldest first. */
 export function listVersions(guidanceDir: string): string[] {
   try {
     return readdirSync(guidanceDir)
-      .filter((name) => statSync(join(guidanceDir, name)).isDirectory() && readdirSync(join(guidanceDir, name)).some((f) => f.endsWith('.yaml')))
+      .filter((name) => name !== PROFILES_FOLDER && statSync(join(guidanceDir, name)).isDirectory() && readdirSync(join(guidanceDir, name)).some((f) => f.endsWith('.yaml')))
       .sort(compareVersions);
   } catch {
     return [];
@@ -307,9 +311,12 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     });
   }
 
+  // Plan choices (compiler/profile/choices.ts).
+  const choices = gatherChoices(files, diagnostics);
+
   const loaded: LoadedRuleSet = {
     files,
-    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, rules, examples, sourceHash: hash.digest('hex') },
+    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, choices, rules, examples, sourceHash: hash.digest('hex') },
   };
   return { loaded, diagnostics };
 }

@@ -3,7 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compileBundle, loadRules, type LoadResult } from '../compile.ts';
 import { runExamples, type ExampleReport } from '../examples.ts';
-import { args, load, oneDir, report, UsageError, type Out } from './shared.ts';
+import { args, load, loadPlanProfile, oneDir, report, UsageError, type Out } from './shared.ts';
+import { choiceCatalog, type ProfileObject } from '../profile/profile.ts';
+
+/** A plan profile file checked against the loaded rule sets' choices; undefined (reported) when it has errors. */
+export async function profileFor(loaded: LoadResult, path: string, err: Out): Promise<ProfileObject | undefined> {
+  const catalog = choiceCatalog(loaded.versions[0]!.guidance.id, loaded.versions);
+  return (await loadPlanProfile(path, catalog.guidance, catalog.choices, err)) ?? undefined;
+}
 
 async function examples(loaded: LoadResult, err: Out, coverage: boolean): Promise<ExampleReport[]> {
   const reports: ExampleReport[] = [];
@@ -24,15 +31,16 @@ export async function compileCommand(rest: string[], err: Out): Promise<number> 
   const { values, positionals } = args(rest, { out: { type: 'string' }, version: { type: 'string' }, profile: { type: 'string' } });
   const dir = oneDir(positionals);
   if (typeof values.out !== 'string') throw new UsageError('compile needs --out FILE.mjs');
-  if (values.profile !== undefined) throw new UsageError('plan profiles (--profile) are not supported by this version of codeguide');
   const loaded = await load(dir, values.version as string | undefined, err);
   if (!loaded) return 2;
+  const profile = typeof values.profile === 'string' ? await profileFor(loaded, values.profile, err) : null;
+  if (profile === undefined) return 2;
   const reports = await examples(loaded, err, false);
   if (reports.some((r) => r.failed.length > 0)) {
     err.write('codeguide: not written: an example in the rule files did not come out as expected\n');
     return 1;
   }
-  const bundle = compileBundle(loaded);
+  const bundle = compileBundle(loaded, profile);
   const target = resolve(values.out);
   const base = target.replace(/\.(mjs|js)$/, '');
   mkdirSync(dirname(target), { recursive: true });

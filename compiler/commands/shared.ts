@@ -5,12 +5,13 @@
 import { parseArgs } from 'node:util';
 import type { LoadResult } from '../compile.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { ChoiceCatalog, ProfileObject } from '../profile/profile.ts';
 
 export const USAGE = `usage:
-  codeguide compile <rule-dir> [--version V] --out FILE.mjs
+  codeguide compile <rule-dir> [--version V] [--profile FILE] --out FILE.mjs
   codeguide check <rule-dir> [--version V] [--json]
   codeguide test <rule-dir> [--version V] [--json]
-  codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--format jsonl|csv] [--out FILE] <input-file | ->
+  codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--profile FILE] [--format jsonl|csv] [--out FILE] <input-file | ->
 
 <rule-dir> is a guidance folder (rules/dhcs-ecm-cs: every version) or one version folder (rules/dhcs-ecm-cs/1.2).`;
 
@@ -32,6 +33,17 @@ export function oneDir(positionals: string[]): string {
 
 export function report(diagnostics: Diagnostic[], err: Out): void {
   for (const d of diagnostics) err.write(`${formatDiagnostic(d)}\n`);
+}
+
+/**
+ * Load and check a plan profile file against the choices of a guidance (its rule sets, or a bundle's meta);
+ * null (diagnostics printed) when it has errors.
+ */
+export async function loadPlanProfile(path: string, guidance: string, choices: ChoiceCatalog['choices'], err: Out): Promise<ProfileObject | null> {
+  const { loadProfile } = await import('../profile/profile.ts');
+  const loaded = loadProfile(path, { guidance, choices });
+  report(loaded.diagnostics, err);
+  return loaded.profile;
 }
 
 /** Load and check rule files (the compiler is loaded only here, when a command needs it). */

@@ -4,15 +4,23 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectFormat, openInput, readRecords } from '../input.ts';
 import type { LineResult } from '../interpret.ts';
-import { args, load, UsageError, type Out } from './shared.ts';
+import { args, load, loadPlanProfile, UsageError, type Out } from './shared.ts';
+import type { ChoiceCatalog } from '../profile/profile.ts';
 
 interface LineByLine { add(line: unknown): void; finish(): LineResult[] }
-interface Validator { validate(lines: readonly unknown[]): LineResult[]; createValidator?: () => LineByLine }
+interface Validator {
+  validate(lines: readonly unknown[], options?: object): LineResult[];
+  createValidator?: (options?: object) => LineByLine;
+  meta?: unknown;
+}
+
+/** What validate reads of a bundle's meta when it is given a plan profile. */
+type ProfileMeta = { guidance?: string; choices?: ChoiceCatalog['choices']; profile?: string | null };
 
 /** For a bundle without createValidator: gather the lines, then validate them at once. */
-function collecting(validator: Validator): LineByLine {
+function collecting(validator: Validator, options: object): LineByLine {
   const lines: unknown[] = [];
-  return { add: (line) => lines.push(line), finish: () => validator.validate(lines) };
+  return { add: (line) => lines.push(line), finish: () => validator.validate(lines, options) };
 }
 
 export async function validateCommand(rest: string[], out: Out, err: Out): Promise<number> {
@@ -21,17 +29,19 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   });
   if (positionals.length !== 1) throw new UsageError('validate needs one input file (or - for standard input)');
   if ((values.rules === undefined) === (values.bundle === undefined)) throw new UsageError('validate needs either --rules <rule-dir> or --bundle FILE.mjs');
-  if (values.profile !== undefined) throw new UsageError('plan profiles (--profile) are not supported by this version of codeguide');
   const format = values.format as string | undefined;
   if (format !== undefined && !['jsonl', 'csv', 'x12'].includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv or x12)`);
 
   let validator: Validator;
+  let options: object = {};
   if (typeof values.rules === 'string') {
     const loaded = await load(values.rules, values.version as string | undefined, err);
     if (!loaded) return 2;
     // Only --rules needs the compiler: --bundle runs without loading it.
-    const [{ compileBundle }, { loadBundle }] = await Promise.all([import('../compile.ts'), import('../examples.ts')]);
-    validator = await loadBundle(compileBundle(loaded).js);
+    const [{ compileBundle }, { loadBundle }, { profileFor }] = await Promise.all([import('../compile.ts'), import('../examples.ts'), import('./compile.ts')]);
+    const profile = typeof values.profile === 'string' ? await profileFor(loaded, values.profile, err) : null;
+    if (profile === undefined) return 2;
+    validator = await loadBundle(compileBundle(loaded, profile).js);
   } else {
     if (!existsSync(values.bundle as string)) throw new Error(`cannot load bundle ${String(values.bundle)}: no such file`);
     try {
@@ -40,6 +50,14 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
       throw new Error(`cannot load bundle ${String(values.bundle)}: ${(e as Error).message.split('\n')[0]}`);
     }
     if (typeof validator.validate !== 'function') throw new Error(`${String(values.bundle)} is not a codeguide bundle (no validate export)`);
+    if (typeof values.profile === 'string') {
+      // A plan profile given to a compiled bundle is checked against the choices the bundle declares.
+      const meta = (validator.meta ?? {}) as ProfileMeta;
+      if (typeof meta.profile === 'string') throw new Error(`${String(values.bundle)} was compiled with the plan profile "${meta.profile}"; compile it without --profile to choose one here`);
+      const profile = await loadPlanProfile(values.profile, String(meta.guidance ?? ''), meta.choices ?? [], err);
+      if (profile === null) return 2;
+      options = { profile };
+    }
   }
 
   const inputPath = positionals[0]!;
@@ -54,7 +72,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   const size = inputPath === '-' ? 0 : statSync(inputPath).size;
   const progress = makeProgress(err, size);
   // Lines go to the validator as they are read; only their results (and what cross-line rules need) are kept.
-  const run = validator.createValidator?.() ?? collecting(validator);
+  const run = validator.createValidator?.(options) ?? collecting(validator, options);
   let count = 0;
   for await (const record of readRecords(input.stream, detected)) {
     run.add(record);
