@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectFormat, openInput, readRecords } from '../input.ts';
 import type { LineResult } from '../interpret.ts';
-import { args, load, loadPlanProfile, UsageError, type Out } from './shared.ts';
+import { args, load, loadPlanProfile, profileFor, UsageError, type Out } from './shared.ts';
 import type { ChoiceCatalog } from '../profile/profile.ts';
 
 interface LineByLine { add(line: unknown): void; finish(): LineResult[] }
@@ -38,7 +38,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     const loaded = await load(values.rules, values.version as string | undefined, err);
     if (!loaded) return 2;
     // Only --rules needs the compiler: --bundle runs without loading it.
-    const [{ compileBundle }, { loadBundle }, { profileFor }] = await Promise.all([import('../compile.ts'), import('../examples.ts'), import('./compile.ts')]);
+    const [{ compileBundle }, { loadBundle }] = await Promise.all([import('../compile.ts'), import('../examples.ts')]);
     const profile = typeof values.profile === 'string' ? await profileFor(loaded, values.profile, err) : null;
     if (profile === undefined) return 2;
     validator = await loadBundle(compileBundle(loaded, profile).js);
