@@ -6,7 +6,7 @@
  * only when it runs (or when its help is asked for).
  */
 import { closest } from './diagnostics.ts';
-import { helpText, packageVersion, UsageError, VALIDATE_SPEC, type CommandSpec, type Out } from './commands/shared.ts';
+import { helpText, packageVersion, UsageError, type CommandSpec, type Out } from './commands/shared.ts';
 
 /** A command, once loaded: its help and how to run it. */
 interface Command {
@@ -41,7 +41,7 @@ const COMMANDS: Record<string, { /** One line, for the overview and the command'
     summary: 'judge an encounter file: one result per line, a summary on stderr',
     load: async () => {
       const m = await import('./commands/validate.ts');
-      return { spec: VALIDATE_SPEC, run: (argv, out, err) => m.validateCommand(argv, out, err) };
+      return { spec: m.validateSpec, run: (argv, out, err) => m.validateCommand(argv, out, err) };
     },
   },
   init: {

@@ -4,7 +4,6 @@
  * so one mistake is reported once, not as a cascade.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { checkBanding } from './checks/banding.ts';
 import { checkCatalogue, checkSetPatterns } from './checks/catalogue.ts';
@@ -12,7 +11,8 @@ import { checkReachability } from './checks/reachability.ts';
 import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
 import { didYouMean, hasErrors, mergeRepeats, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { emitBundle, type Bundle } from './emit/bundle.ts';
-import { gather, listVersions, readVersion } from './load.ts';
+import { describeKind, entryKind, findVersions, isRuleFileName, listFolder } from './files.ts';
+import { compareVersions, gather, readVersion } from './load.ts';
 import { RECORD_FIELDS, recordField } from './fields.ts';
 import type { CheckedExpr, Rule, RuleSet } from './model.ts';
 import { exclusiveCondition, makeScope, resolveExpr, resolveTemplate } from './resolve.ts';
@@ -39,13 +39,15 @@ export function loadRules(dir: string, version?: string): LoadResult {
   const full = resolve(dir);
   const shown = relative(process.cwd(), full) || '.';
   const fail = (d: Diagnostic): LoadResult => ({ versions: [], diagnostics: [d], sourceHash: '' });
-  if (!existsSync(full)) return fail(fileDiagnostic(shown, 'read-error', 'no such folder', 'give the path of a rule folder, e.g. rules/dhcs-ecm-cs'));
-  let isVersionDir: boolean;
-  try {
-    isVersionDir = readdirSync(full).some((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
-  } catch (err) {
-    return fail(fileDiagnostic(shown, 'read-error', `cannot read the folder: ${(err as Error).message}`, 'give the path of a rule folder'));
+  const kind = entryKind(full);
+  if (kind.kind !== 'folder') {
+    const what = kind.kind === 'unreadable' && kind.detail === 'it does not exist' ? 'no such folder' : `not a folder: ${describeKind(kind.kind, kind.detail)}`;
+    return fail(fileDiagnostic(shown, 'read-error', what, 'give the path of a rule folder, e.g. rules/dhcs-ecm-cs'));
   }
+  const listing = listFolder(full);
+  if (listing.error !== null) return fail(fileDiagnostic(shown, 'read-error', `cannot read the folder: ${listing.error}`, 'give the path of a rule folder'));
+  const isVersionDir = listing.entries.some((e) => isRuleFileName(e.name));
+  const skipped: Diagnostic[] = [];
   let guidanceDir = full;
   let versionNames: string[];
   if (isVersionDir) {
@@ -55,8 +57,14 @@ export function loadRules(dir: string, version?: string): LoadResult {
       return fail(fileDiagnostic(shown, 'unknown-version', `this folder holds version ${basename(full)}, not ${version}`, `give the guidance folder ${relative(process.cwd(), guidanceDir)}`));
     }
   } else {
-    versionNames = listVersions(full);
-    if (versionNames.length === 0) return fail(fileDiagnostic(shown, 'no-rules', 'no version folders with rule files here', 'rule files live in rules/<guidance>/<version>/*.yaml'));
+    const found = findVersions(full);
+    skipped.push(...found.diagnostics);
+    versionNames = found.versions.sort(compareVersions);
+    if (versionNames.length === 0) {
+      const why = skipped.length > 0 ? `; skipped: ${skipped.map((d) => d.file).join(', ')}` : '';
+      const none = fileDiagnostic(shown, 'no-rules', `no version folders with rule files here${why}`, 'rule files live in rules/<guidance>/<version>/*.yaml');
+      return { versions: [], diagnostics: sortDiagnostics([none, ...skipped]), sourceHash: '' };
+    }
     if (version !== undefined) {
       if (!versionNames.includes(version)) {
         return fail(fileDiagnostic(shown, 'unknown-version', `no version ${version} here`, didYouMean(version, versionNames, `versions: ${versionNames.join(', ')}`)));
@@ -66,7 +74,7 @@ export function loadRules(dir: string, version?: string): LoadResult {
   }
   const guidanceId = basename(guidanceDir);
   const versions: RuleSet[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...skipped];
   const hash = createHash('sha256');
   for (const v of versionNames) {
     const result = checkVersion(resolve(guidanceDir, v), guidanceId, v);

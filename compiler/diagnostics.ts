@@ -76,6 +76,14 @@ export const DIAGNOSTIC_CODES = {
   'choice-overlap': 'a combination is an alternative of more than one plan choice (or twice in one)',
   'unknown-alternative': 'a plan choice\'s default or a profile selects an alternative the choice does not have',
   ...PROFILE_DIAGNOSTIC_CODES,
+  // Limits and file-system edges, checked where the input is first read (README, "Limits")
+  'expr-too-deep': 'an expression nests operators, brackets or calls deeper than the limit',
+  'expr-too-long': 'an expression has more tokens than the limit',
+  'yaml-too-deep': 'a rule file nests mappings and lists deeper than the limit',
+  'file-too-large': 'a rule file is larger than the limit',
+  'bad-encoding': 'a rule file is not UTF-8 text',
+  'not-a-file': 'a rule file is a FIFO, device, socket, folder or link to nothing, and is not read',
+  'skipped-entry': 'an entry of a guidance folder cannot be read and is skipped; the editions beside it are read (a warning)',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -4,11 +4,11 @@
  * unparsed; resolve.ts does that). Returns diagnostics; never throws.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { parseDay } from '../runtime/record.js';
 import { didYouMean, type Diagnostic } from './diagnostics.ts';
 import { combinationKey, isCodePattern, patternKey } from './codes.ts';
+import { findVersions, isRuleFileName, listFolder, readRuleFile } from './files.ts';
 import type { AttributeDecl, BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Value } from './model.ts';
 import { checkStructure } from './schema.ts';
 import { gatherChoices } from './profile/choices.ts';
@@ -20,18 +20,12 @@ export interface LoadedRuleSet {
   files: SourceFile[];
 }
 
-/** The folder of a guidance folder that holds plan profiles, not an edition. */
-export const PROFILES_FOLDER = 'profiles';
-
-/** The version folders of a guidance folder, oldest first. */
+/**
+ * The version folders of a guidance folder, oldest first. Entries that cannot
+ * be followed are skipped here; `findVersions` (files.ts) also reports them.
+ */
 export function listVersions(guidanceDir: string): string[] {
-  try {
-    return readdirSync(guidanceDir)
-      .filter((name) => name !== PROFILES_FOLDER && statSync(join(guidanceDir, name)).isDirectory() && readdirSync(join(guidanceDir, name)).some((f) => f.endsWith('.yaml')))
-      .sort(compareVersions);
-  } catch {
-    return [];
-  }
+  return findVersions(guidanceDir).versions.sort(compareVersions);
 }
 
 /** Compare version strings part by part, numerically where both parts are numbers ("1.10" after "1.9"). */
@@ -49,35 +43,37 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Read and structure-check every rule file of one version folder. */
+/**
+ * Read and structure-check every rule file of one version folder. Only
+ * regular files are read (files.ts); each file that cannot be is its own
+ * diagnostic, and the others are still read.
+ */
 export function readVersion(versionDir: string): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   const shownDir = relative(process.cwd(), versionDir) || '.';
-  let names: string[];
-  try {
-    names = readdirSync(versionDir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  } catch (err) {
-    return { files: [], diagnostics: [fileDiagnostic(shownDir, 'read-error', `cannot read the folder: ${(err as Error).message}`, 'check the path')] };
+  const listing = listFolder(versionDir);
+  if (listing.error !== null) {
+    return { files: [], diagnostics: [fileDiagnostic(shownDir, 'read-error', `cannot read the folder: ${listing.error}`, 'check the path')] };
   }
-  if (names.length === 0) {
+  const entries = listing.entries.filter((e) => isRuleFileName(e.name));
+  if (entries.length === 0) {
     return { files: [], diagnostics: [fileDiagnostic(shownDir, 'no-rules', 'no .yaml rule files here', 'rule files live in rules/<guidance>/<version>/*.yaml')] };
   }
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const name of names) {
-    const full = join(versionDir, name);
-    const shown = relative(process.cwd(), full);
-    let text: string;
-    try {
-      text = readFileSync(full, 'utf8');
-    } catch (err) {
-      diagnostics.push(fileDiagnostic(shown, 'read-error', `cannot read the file: ${(err as Error).message}`, 'check the file permissions'));
+  for (const entry of entries) {
+    const shown = relative(process.cwd(), entry.path);
+    const read = readRuleFile(entry.path, shown);
+    if (!read.file) {
+      diagnostics.push(read.diagnostic!);
       continue;
     }
-    const loaded = loadSource(shown, text);
+    const loaded = loadSource(shown, read.file.bytes, read.file.size);
     files.push(loaded.file);
     diagnostics.push(...loaded.diagnostics);
   }
-  // Structure is checked once every file is read: entries may use the attributes any file declares.
+  // Structure is checked once every file is read: entries may use the attributes any file declares, so a file
+  // that could not be read would make the others' attributes look unknown.
+  if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics };
   const attributes = declaredAttributes(files);
   for (const file of files) if (!diagnostics.some((d) => d.file === file.path)) diagnostics.push(...checkStructure(file, attributes));
   return { files, diagnostics };

@@ -49,8 +49,7 @@
  * @property {((items: Item[]) => void) | null} cross
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
- * @property {Map<string, Finding> | null} refused plan profile: combinations the plan did not select, with their finding
- * @property {boolean} outOfScope plan profile: a code without any defining modifier is out of scope
+ * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
  * @typedef {Object} Bundle What the printer generates for the engine.
  * @property {Edition[]} editions oldest first
  * @property {string} guidance
@@ -87,9 +86,10 @@ export function editionAsOf(B, options) {
  * @param {Edition} v
  * @param {unknown} raw
  * @param {number} index
+ * @param {import('./profile.js').PlanTables} t the plan profile's tables (runtime/profile.js)
  * @returns {Item | Result}
  */
-export function judgeLine(B, v, raw, index) {
+export function judgeLine(B, v, raw, index, t) {
   /** @type {RecordProblem[]} */
   const problems = [];
   /** @type {LineRecord | null} */
@@ -113,7 +113,7 @@ export function judgeLine(B, v, raw, index) {
   /** @type {Variant} */
   let x;
   if (variants === undefined) {
-    if (!v.universe.has(r.procedureCode) || (v.outOfScope && lacksGuidanceModifier(v, r.modifiers))) {
+    if (!v.universe.has(r.procedureCode) || (t.outOfScope && lacksGuidanceModifier(v, r.modifiers))) {
       res.status = 'out-of-scope';
       return res;
     }
@@ -134,9 +134,9 @@ export function judgeLine(B, v, raw, index) {
   const u = x.billable(r);
   res.billableUnits = u;
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d, u));
-  if (v.refused !== null) {
+  if (t.refused !== null) {
     // Plan profile: an alternative the plan did not select (runtime/profile.js).
-    const c = v.refused.get(e.combination);
+    const c = t.refused.get(e.combination);
     if (c !== undefined) res.findings.push({ rule: c.rule, category: c.category, severity: c.severity, message: c.message, cite: c.cite });
   }
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
@@ -205,7 +205,8 @@ export function settle(res) {
  * @param {unknown} [options] `{ asOf, profile }`: judge by the edition known on that date, under a plan profile
  */
 export function startValidation(B, options) {
-  const edition = judgeAs(B, options);
+  const edition = editionAsOf(B, options);
+  const tables = tablesFor(B, edition, options);
   /** @type {Result[]} */
   const out = [];
   /** @type {Item[][]} */
@@ -215,7 +216,7 @@ export function startValidation(B, options) {
     /** @param {unknown} raw */
     add(raw) {
       if (finished) throw new Error('validation already finished');
-      const j = judgeLine(B, edition, raw, out.length);
+      const j = judgeLine(B, edition, raw, out.length, tables);
       if ('res' in j) {
         out.push(j.res);
         byEdition[j.v.index].push(j);
@@ -294,7 +295,8 @@ export function validateLines(B, lines, options) {
  * @returns {Result}
  */
 export function validateOneLine(B, line, options) {
-  const j = judgeLine(B, judgeAs(B, options), line, 0);
+  const v = editionAsOf(B, options);
+  const j = judgeLine(B, v, line, 0, tablesFor(B, v, options));
   return settle('res' in j ? j.res : j);
 }
 

@@ -10,6 +10,6 @@ declare global {
   const MAX_GROUP_DAYS: number;
   // runtime/engine.js and runtime/profile.js
   function editionAsOf(B: import('./engine.js').Bundle, options: unknown): import('./engine.js').Edition;
-  function judgeAs(B: import('./engine.js').Bundle, options: unknown): import('./engine.js').Edition;
+  function tablesFor(B: import('./engine.js').Bundle, v: import('./engine.js').Edition, options: unknown): import('./profile.js').PlanTables;
   function lacksGuidanceModifier(v: import('./engine.js').Edition, mods: string[]): boolean;
 }

@@ -1,8 +1,9 @@
 // @ts-check
 // Plan profiles in a bundle: the choices the rule files declare (printed per edition as data) and the profile
-// that selects among them — compiled in, or given as `options.profile` — become per-edition tables the engine
-// reads while judging a line: the combinations the plan did not select, each with its finding, and whether
-// guidance codes without any of the guidance's modifiers are out of scope. Linked by reference like
+// that selects among them — compiled in, or given as `options.profile` — become tables the engine reads while
+// judging a line (PlanTables): the combinations the plan did not select, each with its finding, and whether
+// guidance codes without any of the guidance's modifiers are out of scope. A compiled-in profile's tables are
+// made once, when the bundle loads; `options.profile`'s once per run. Linked by reference like
 // runtime/engine.js: every declaration is an exported function using only its parameters and other runtime
 // declarations.
 
@@ -12,24 +13,25 @@
  * @typedef {{ name: string, label: string, combinations: string[] }} Alternative
  * @typedef {{ id: string, title: string, category: string, severity: 'error' | 'warning', cite: string, default: string[] | null, alternatives: Alternative[] }} Choice
  * @typedef {{ name: string | null, choices: Map<string, string[]>, outOfScope: boolean }} CheckedProfile
+ * @typedef {{ refused: Map<string, Finding> | null, outOfScope: boolean }} PlanTables
  */
 
 /**
- * The edition that judges (editionAsOf) under the plan profile of `options.profile`, or under the bundle's own
- * tables (its compiled-in profile, or the rule files' defaults) when there is none. A profile that does not
- * fit the bundle is the caller's mistake and throws a RangeError naming what is wrong.
+ * The tables edition `v` judges by: those of `options.profile`, or the bundle's own (its compiled-in profile,
+ * or the rule files' defaults) when there is none. A profile that does not fit the bundle is the caller's
+ * mistake and throws a RangeError naming what is wrong.
  * @param {import('./engine.js').Bundle} B
+ * @param {Edition} v
  * @param {unknown} options
- * @returns {Edition}
+ * @returns {PlanTables}
  */
-export function judgeAs(B, options) {
-  const v = editionAsOf(B, options);
+export function tablesFor(B, v, options) {
   const given = options !== null && typeof options === 'object' ? /** @type {{ profile?: unknown }} */ (options).profile : undefined;
-  if (given === undefined || given === null) return v;
+  if (given === undefined || given === null) return /** @type {PlanTables} */ (v.tables);
   if (B.profile !== null) {
     throw new RangeError(`options.profile: this bundle was compiled with the plan profile ${JSON.stringify(B.profile.name)}; compile it without one to choose a profile when validating`);
   }
-  return withProfile(v, checkProfile(B.editions, B.guidance, given));
+  return profileTables(v, checkProfile(B.editions, B.guidance, given));
 }
 
 /**
@@ -79,14 +81,14 @@ export function checkProfile(editions, guidance, given) {
 }
 
 /**
- * An edition judging under a checked profile (null: the rule files' defaults alone): a copy whose `refused`
- * maps each combination the plan did not select to its finding, and whose `outOfScope` says whether a code
- * reported without any of the guidance's modifiers is out of scope.
+ * An edition's tables under a checked profile (null: the rule files' defaults alone): `refused` maps each
+ * combination the plan did not select to its finding; `outOfScope` says whether a code reported without any
+ * of the guidance's modifiers is out of scope.
  * @param {Edition} v
  * @param {CheckedProfile | null} p
- * @returns {Edition}
+ * @returns {PlanTables}
  */
-export function withProfile(v, p) {
+export function profileTables(v, p) {
   /** @type {Map<string, Finding> | null} */
   let refused = null;
   for (const c of v.choices) {
@@ -113,7 +115,7 @@ export function withProfile(v, p) {
       }
     }
   }
-  return { ...v, refused, outOfScope: p !== null && p.outOfScope };
+  return { refused, outOfScope: p !== null && p.outOfScope };
 }
 
 /**
@@ -122,7 +124,7 @@ export function withProfile(v, p) {
  */
 export function withCompiledProfile(B) {
   const p = B.profile === null ? null : checkProfile(B.editions, B.guidance, B.profile);
-  B.editions = B.editions.map((v) => withProfile(v, p));
+  for (const v of B.editions) v.tables = profileTables(v, p);
   return B;
 }
 

@@ -180,8 +180,7 @@ ${join(byCode, '\n')}
   cross: ${cross},
   choices: deepFreeze(${literal(plan.choices as never)}),
   defining: new Set(${literal(plan.defining)}),
-  refused: null,
-  outOfScope: false,
+  tables: null,
 };`;
     return { decls: join([...this.decls, edition], '\n\n'), ref };
   }

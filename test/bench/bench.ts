@@ -111,3 +111,6 @@ if (gc) {
   const after = process.memoryUsage().heapUsed;
   console.log(`memory: the ${kept.length.toLocaleString('en-US')} results take ${((after - before) / 1e6).toFixed(0)} MB (${Math.round((after - before) / kept.length)} bytes a line)`);
 }
+
+// The CLI against a plain read-parse-stringify-write pass, per input format.
+await import('./cli.ts');

@@ -8,19 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers.ts';
 import { check } from '../../compiler/api.ts';
-import { main } from '../../compiler/cli.ts';
 import { renderScaffold, templateNames } from '../../compiler/commands/init.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-init-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s) => { out += s; } }, { write: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
 /** The top-level keys of a YAML file with the line each starts on. */
 function sections(text: string): [string, number][] {
