@@ -7,7 +7,7 @@
 import { echoIds, formatDay, MAX_GROUP_DAYS, parseDay, showValue, type LineRecord, type RecordProblem } from '../runtime/record.js';
 import { checkRecord } from './record-check.ts';
 import type { Finding, LineResult } from '../runtime/bundle.d.ts';
-import { ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
+import { descriptionOf, ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
 import { evaluate, type EvalEnv } from './evaluate.ts';
 import { aggregatesOf, visit } from './plan/fold.ts';
 import type { ProfileObject } from './profile/profile.ts';
@@ -143,6 +143,7 @@ const ENTRY = new Set<string>(ENTRY_FIELDS);
 function fieldOf(j: LineView, name: string): Value {
   if (name === 'delivery') return j.d;
   if (name === 'billableUnits') return j.result?.billableUnits ?? null;
+  if (name === 'description') return j.e ? descriptionOf(j.e, j.d) : null;
   if (ENTRY.has(name)) return j.e ? ((j.e as unknown as Record<string, Value>)[name] ?? null) : null;
   if (j.e && j.e.attributes.has(name)) return j.e.attributes.get(name) ?? null;
   if (!j.r) return null;

@@ -27,7 +27,8 @@ export interface GuidanceMeta {
   version: string;
   published: string;
   appliesFrom: string;
-  supersedes: string | null;
+  /** The edition this one extends (states its additions, changes and removals over), or null. */
+  extends: string | null;
   cite: string;
   place: Place;
 }
@@ -78,6 +79,11 @@ export interface ServiceEntry {
   program: string;
   service: string;
   description: string;
+  /**
+   * The entry's own wording for a way of delivery (`telehealth` → "ECM Phone/Telehealth: …"): a line
+   * delivered so shows it as its `description`, and classify() returns it.
+   */
+  deliveryDescriptions?: ReadonlyMap<string, string>;
   unit: string;
   /** The declared attributes' values for this entry (every declared attribute, defaults filled in). */
   attributes: ReadonlyMap<string, Value>;
@@ -89,6 +95,8 @@ export interface ServiceEntry {
   deliveryAllowed: boolean;
   cite: string | null;
   place: Place;
+  /** Where each field was last defined (an edition's change points into its own file). */
+  fieldPlaces?: ReadonlyMap<string, Place>;
 }
 
 export type BuiltinCheck = 'record' | 'combination' | 'effective';
@@ -121,6 +129,8 @@ export interface Rule<E = CheckedExpr> {
   enforcedFrom: number | null;
   cite: string | null;
   place: Place;
+  /** Where each field was last defined (an edition's change points into its own file). */
+  fieldPlaces?: ReadonlyMap<string, Place>;
 }
 
 export interface Example {
@@ -155,7 +165,7 @@ export type AggregateKind = 'any' | 'count' | 'sum';
 export type IR = { type: Type } & (
   | { k: 'const'; v: Value }
   | { k: 'field'; name: string; of: 'this' | 'other' }
-  | { k: 'not' | 'neg' | 'whole' | 'floor'; x: IR }
+  | { k: 'not' | 'neg' | 'whole' | 'floor' | 'year' | 'month'; x: IR }
   | { k: 'and' | 'or'; a: IR; b: IR }
   | { k: 'eq' | 'ne'; a: IR; b: IR }
   | { k: 'lt' | 'le' | 'gt' | 'ge'; a: IR; b: IR }
@@ -195,6 +205,13 @@ export interface RuleSet<E = CheckedExpr> {
   sourceHash: string;
 }
 
+/** The place of a field of an entry or rule: where it was last defined, else below the item's own place. */
+export function placeOfField(item: { place: Place; fieldPlaces?: ReadonlyMap<string, Place> }, ...path: (string | number)[]): Place {
+  const [first, ...rest] = path;
+  const at = first === undefined ? undefined : item.fieldPlaces?.get(String(first));
+  return at ? { ...at, path: [...at.path, ...rest] } : { ...item.place, path: [...item.place.path, ...path] };
+}
+
 /** Fields of a classified line that come from its catalogue entry, besides its declared attributes. */
 export const ENTRY_FIELDS = ['combination', 'program', 'service', 'delivery', 'unit', 'description'] as const;
 export type EntryField = (typeof ENTRY_FIELDS)[number];
@@ -215,11 +232,16 @@ export function isDateValued(t: Type): boolean {
   return t.base === 'date' || (t.base === 'list' && t.of?.base === 'date');
 }
 
+/** An entry's description for a way of delivery: its own wording for it (`deliveryDescriptions`), else its description. */
+export function descriptionOf(e: Pick<ServiceEntry, 'description' | 'deliveryDescriptions'>, delivery: string | null): string {
+  return (delivery !== null ? e.deliveryDescriptions?.get(delivery) : undefined) ?? e.description;
+}
+
 /** The fields of a line that a variant fixes: constants when its rules are specialised. */
 export function variantConstants(v: Variant): Map<string, Value> {
   const e = v.entry;
   return new Map<string, Value>([
     ['procedureCode', e.code], ['combination', e.combination], ['program', e.program], ['service', e.service], ['delivery', v.delivery],
-    ['unit', e.unit], ['description', e.description], ...e.attributes,
+    ['unit', e.unit], ['description', descriptionOf(e, v.delivery)], ...e.attributes,
   ]);
 }

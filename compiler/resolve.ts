@@ -21,7 +21,7 @@ const T = (base: Ty['base'], nullable = false, extra: Partial<Ty> = {}): Ty => (
 const ERROR = T('error');
 const BOOL = T('bool');
 const NUMBER = T('number');
-const FUNCTIONS = ['whole', 'floor', 'any', 'count', 'sum'];
+const FUNCTIONS = ['whole', 'floor', 'year', 'month', 'any', 'count', 'sum'];
 
 /** What names mean in a rule set's expressions. */
 export interface Scope {
@@ -342,6 +342,12 @@ class Checker {
       this.want(t, 'number', e.args[0]!, `${e.callee}()`);
       if (banding) return [T('number', true), { k: 'band', banding: e.callee, x }];
       return e.callee === 'whole' ? [BOOL, { k: 'whole', x }] : [T('number', nullable(t)), { k: 'floor', x }];
+    }
+    if (e.callee === 'year' || e.callee === 'month') {
+      if (!arity(1)) return [ERROR, none];
+      const [t, x] = this.check(e.args[0]!);
+      this.want(t, 'date', e.args[0]!, `${e.callee}()`);
+      return [T('number', nullable(t)), { k: e.callee, x }];
     }
     if (e.callee === 'any' || e.callee === 'count' || e.callee === 'sum') return this.aggregate(e, e.callee, arity);
     const known = [...FUNCTIONS, ...this.scope.rules.bandings.keys()];

@@ -116,7 +116,7 @@ export declare const meta: {
   readonly guidance: string;
   readonly title: string;
   readonly versions: readonly string[];
-  readonly releases: readonly { version: string; published: string; appliesFrom: string; supersedes: string | null }[];
+  readonly releases: readonly { version: string; published: string; appliesFrom: string; extends: string | null }[];
   readonly sourceHash: string;
   /** The choices a plan profile may select among. */
   readonly choices: readonly PlanChoice[];

@@ -9,7 +9,7 @@ import * as profileRuntime from '../../runtime/profile.js';
 import { formatDay } from '../../runtime/record.js';
 import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type VariantPlan } from '../plan/plan.ts';
 import { runtimeBanding } from '../plan/fold.ts';
-import { isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
+import { descriptionOf, isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, type Code } from './codegen.ts';
 import { printExpr, type PrintContext } from './expr.ts';
 import { Linker } from './link.ts';
@@ -122,7 +122,7 @@ class EditionPrinter implements PrintContext {
       guidanceVersion: this.plan.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
       program: e.program, service: e.service, delivery: v.delivery,
       ...Object.fromEntries([...e.attributes].map(([name, value]) => [name, value as never])),
-      unit: e.unit, description: e.description,
+      unit: e.unit, description: descriptionOf(e, v.delivery),
       effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
     };
     const notEffective = this.shared('notEffective', _`r, e, d, u`, _`return ${this.finding(this.plan.builtin.effective, _`${this.message(this.plan.builtin.effective.message)}(r, e, d, u, null)`)};`);
@@ -138,6 +138,8 @@ class EditionPrinter implements PrintContext {
     for (const b of rs.bandings.values()) this.decls.push(_`const ${this.banding(b.name)} = Object.freeze(${literal(runtimeBanding(b))});`);
     for (const e of rs.entries) {
       const fields: Record<string, Value> = { program: e.program, service: e.service, combination: e.combination, unit: e.unit, description: e.description };
+      // The entry's own wording per way of delivery, as [delivery, description] pairs (runtime describedAs).
+      if (e.deliveryDescriptions?.size) fields.deliveryDescriptions = [...e.deliveryDescriptions].map(([d, text]) => [d, text]);
       for (const [k, v] of e.attributes) fields[k] = v;
       this.decls.push(_`const ${this.id('E', e.index)} = Object.freeze(${literal(fields as never)});`);
     }
@@ -201,7 +203,7 @@ export interface Bundle {
 export interface Manifest {
   guidance: string;
   title: string;
-  versions: { version: string; published: string; appliesFrom: string; supersedes: string | null; entries: number; rules: number }[];
+  versions: { version: string; published: string; appliesFrom: string; extends: string | null; entries: number; rules: number }[];
   sourceHash: string;
   generator: string;
 }
@@ -277,7 +279,7 @@ function deepFrozenMeta(plan: ValidatorPlan) {
     guidance: plan.guidance,
     title: plan.title,
     versions: plan.editions.map((e) => e.version),
-    releases: plan.editions.map((e) => ({ version: e.version, published: g(e).published, appliesFrom: g(e).appliesFrom, supersedes: g(e).supersedes })),
+    releases: plan.editions.map((e) => ({ version: e.version, published: g(e).published, appliesFrom: g(e).appliesFrom, extends: g(e).extends })),
     sourceHash: plan.sourceHash,
     // Plan profiles: the choices a profile may select among (the newest edition's declaration of each), and the profile compiled in.
     choices: [...new Map([...plan.editions].reverse().flatMap((e) => e.choices.map((c) => [c.id, c] as const))).values()],

@@ -13,10 +13,16 @@ import { runExamples } from '../../compiler/examples.ts';
 import { MINI } from '../helpers.ts';
 
 /**
- * `fill: [[marker, text, count], ...]` then replaces each marker in the edited file with `text` repeated
- * `count` times (for limits too large to write out); `encoding` is how the edited file is written (default utf8).
+ * `edit` changes a file of the mini rule set (a name alone is in its edition 1.0, else a path in the guidance
+ * folder); `add` writes further files (e.g. an edition 1.1 that extends 1.0); `at` is the file the one
+ * diagnostic must name (default: the edited file). `fill: [[marker, text, count], ...]` then replaces each
+ * marker in the edited file with `text` repeated `count` times (for limits too large to write out);
+ * `encoding` is how the edited file is written (default utf8).
  */
-interface Case { case: string; code: string; severity?: 'error' | 'warning'; edit: [string, string, string]; fill?: [string, string, number][]; encoding?: BufferEncoding }
+interface Case {
+  case: string; code: string; severity?: 'error' | 'warning'; edit?: [string, string, string]; add?: Record<string, string>; at?: string;
+  fill?: [string, string, number][]; encoding?: BufferEncoding;
+}
 const root = 'test/fixtures/diagnostics';
 const cases = parse(readFileSync(join(root, 'cases.yaml'), 'utf8')) as Case[];
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -38,13 +44,21 @@ describe('diagnostics (golden)', () => {
       rmSync(join(root, '.work', c.case), { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       cpSync(MINI, dir, { recursive: true });
-      const [file, find, replace] = c.edit;
-      const path = join(dir, '1.0', file);
-      const text = readFileSync(path, 'utf8');
-      expect(text.split(find).length - 1, `"${find}" must occur once in ${file}`).toBe(1);
-      let edited = text.replace(find, replace);
-      for (const [marker, fill, count] of c.fill ?? []) edited = edited.split(marker).join(fill.repeat(count));
-      writeFileSync(path, edited, c.encoding ?? 'utf8');
+      const inGuidance = (file: string) => (file.includes('/') ? file : join('1.0', file));
+      for (const [file, text] of Object.entries(c.add ?? {})) {
+        mkdirSync(join(dir, file, '..'), { recursive: true });
+        writeFileSync(join(dir, file), text);
+      }
+      if (c.edit) {
+        const [file, find, replace] = c.edit;
+        const path = join(dir, inGuidance(file));
+        const text = readFileSync(path, 'utf8');
+        expect(text.split(find).length - 1, `"${find}" must occur once in ${file}`).toBe(1);
+        let edited = text.replace(find, replace);
+        for (const [marker, fill, count] of c.fill ?? []) edited = edited.split(marker).join(fill.repeat(count));
+        writeFileSync(path, edited, c.encoding ?? 'utf8');
+      }
+      const at = c.at ?? (c.edit ? inGuidance(c.edit[0]) : Object.keys(c.add ?? {})[0]!);
 
       const diagnostics = await diagnose(dir);
       const severity = c.severity ?? 'error';
@@ -52,7 +66,7 @@ describe('diagnostics (golden)', () => {
       expect(found.map((d) => d.code)).toEqual([c.code]);
       if (severity === 'warning') expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const d = found[0]!;
-      expect(d.file).toBe(join(dir, '1.0', file));
+      expect(d.file).toBe(join(dir, at));
       expect(d.hint.length).toBeGreaterThan(0);
       expect(d.line).toBeGreaterThan(0);
 

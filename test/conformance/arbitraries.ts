@@ -131,6 +131,8 @@ export function expressionArb(scope: ExprScope, maxDepth = 4, aggregates = true,
           if (scope.next) inner.push(fc.tuple(pick(scope.groups), sub({ t: 'number', nullable: true }, inAgg)).map(([g, p]) => `sum(${g}, ${p})`));
         }
         if (scope.next && w.nullable) inner.push(fc.tuple(sub({ t: 'date', nullable: true }), sub({ t: 'date', nullable: true })).map(([a, b]) => paren(`${a} - ${b}`)));
+        // The calendar of a date: year(d) and month(d) (null for null).
+        if (scope.next) inner.push(fc.tuple(pick(['year', 'month']), sub({ t: 'date', nullable: w.nullable })).map(([f, d]) => `${f}(${d})`));
         break;
       }
       case 'bool': {
