@@ -20,6 +20,8 @@ export type { CatalogueEntry, Finding, LineResult, ServiceLine, ValidateOptions 
 export interface CompileOptions {
   /** Only this edition of a guidance folder (default: every edition in it). */
   version?: string;
+  /** {@link compile} only: a plan profile file to compile in (checked against the choices the rules declare). */
+  profile?: string;
 }
 
 /** How one edition's examples came out. */
@@ -57,6 +59,8 @@ export interface CompileResult extends CheckResult {
   dts: string | null;
   /** What it was compiled from (for `X.manifest.json`). */
   manifest: Manifest | null;
+  /** The plan profile file had errors (among the diagnostics): nothing was compiled. */
+  profileRejected?: boolean;
 }
 
 /** A compiled bundle, imported: the exports every bundle has. */
@@ -103,7 +107,16 @@ export async function compile(ruleDir: string, options: CompileOptions = {}): Pr
   const { loaded, result } = await checked(ruleDir, options);
   if (!result.ok) return { ...result, bundle: null, dts: null, manifest: null };
   const { compileBundle } = await import('./compile.ts');
-  const made = compileBundle(loaded);
+  let profile = null;
+  if (options.profile !== undefined) {
+    const { choiceCatalog, loadProfile } = await import('./profile/profile.ts');
+    const checkedProfile = loadProfile(options.profile, choiceCatalog(loaded.versions[0]!.guidance.id, loaded.versions));
+    if (checkedProfile.profile === null) {
+      return { ...result, diagnostics: [...result.diagnostics, ...checkedProfile.diagnostics], ok: false, bundle: null, dts: null, manifest: null, profileRejected: true };
+    }
+    profile = checkedProfile.profile;
+  }
+  const made = compileBundle(loaded, profile);
   return { ...result, bundle: made.js, dts: made.dts, manifest: made.manifest };
 }
 

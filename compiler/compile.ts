@@ -21,6 +21,8 @@ import { patternKey } from './codes.ts';
 import { aggregatesOf } from './plan/fold.ts';
 import { planEdition } from './plan/plan.ts';
 import { diagnosticAt, fileDiagnostic, type SourceFile } from './source.ts';
+import { checkChoices } from './profile/choices.ts';
+import type { ProfileObject } from './profile/profile.ts';
 
 export interface LoadResult {
   /** Checked rule sets, oldest first; empty when there were errors. */
@@ -189,6 +191,7 @@ function checkVersion(loaded: LoadedRuleSet, gathered: Diagnostic[]): { rules: R
     ...checkRules(pre),
     ...checkCitations(pre),
     ...checkExampleReferences(pre),
+    ...(hasErrors(catalogue) ? [] : checkChoices(pre)),
     ...[...pre.groups.values()].flatMap((g) => g.key.filter((k) => !recordField(k)).map((k) =>
       diagnosticAt({ ...g.place, path: [...g.place.path, 'key', g.key.indexOf(k)] }, 'unknown-name', `"${k}" is not a field of the input record`,
         didYouMean(k, RECORD_FIELDS.map((f) => f.name), 'group keys are record fields such as memberId')))),
@@ -223,7 +226,7 @@ function checkVersion(loaded: LoadedRuleSet, gathered: Diagnostic[]): { rules: R
   return { rules: checked, diagnostics: [...diagnostics, ...out, ...checkReachability(planEdition(checked))] };
 }
 
-/** Compile checked rule sets to a bundle. */
-export function compileBundle(loaded: LoadResult): Bundle {
-  return emitBundle(loaded.versions, loaded.sourceHash);
+/** Compile checked rule sets to a bundle (with a checked plan profile compiled in, when given). */
+export function compileBundle(loaded: LoadResult, profile: ProfileObject | null = null): Bundle {
+  return emitBundle(loaded.versions, loaded.sourceHash, profile);
 }

@@ -27,6 +27,12 @@ export interface Diagnostic {
   endCol: number;
 }
 
+/** The codes only a plan profile file can cause (compiler/profile/profile.ts); part of {@link DIAGNOSTIC_CODES}. */
+export const PROFILE_DIAGNOSTIC_CODES = {
+  'unknown-choice': 'a plan profile names a choice the rule files do not declare',
+  'profile-mismatch': 'a plan profile is written for another guidance',
+} as const;
+
 /** Every diagnostic code the compiler can report, with what it means. */
 export const DIAGNOSTIC_CODES = {
   'read-error': 'a rule folder or file could not be read',
@@ -71,6 +77,9 @@ export const DIAGNOSTIC_CODES = {
   'rule-never-applies': 'a rule\'s condition is false for every catalogue entry (a warning)',
   'example-field': 'an example names an expected field or outcome that does not exist',
   'example-failed': 'an example does not come out as its `expect` says',
+  'choice-overlap': 'a combination is an alternative of more than one plan choice (or twice in one)',
+  'unknown-alternative': 'a plan choice\'s default or a profile selects an alternative the choice does not have',
+  ...PROFILE_DIAGNOSTIC_CODES,
   // Limits and file-system edges, checked where the input is first read (README, "Limits")
   'expr-too-deep': 'an expression nests operators, brackets or calls deeper than the limit',
   'expr-too-long': 'an expression has more tokens than the limit',

@@ -138,6 +138,9 @@ function readCapped(fd: number, cap: number): Uint8Array {
   return Buffer.concat(parts, total);
 }
 
+/** The folder of a guidance folder that holds plan profiles (compiler/profile/), not an edition. */
+export const PROFILES_FOLDER = 'profiles';
+
 /**
  * The version folders of a guidance folder: sub-folders (or links to them)
  * holding at least one rule file, in name order. An entry that cannot be
@@ -158,7 +161,7 @@ export function findVersions(guidanceDir: string): { versions: string[]; diagnos
     if (entry.kind === 'folder') {
       const inner = listFolder(entry.path);
       if (inner.error !== null) skip(entry, `the folder cannot be read: ${inner.error}`);
-      else if (inner.entries.some((e) => isRuleFileName(e.name))) versions.push(entry.name);
+      else if (entry.name !== PROFILES_FOLDER && inner.entries.some((e) => isRuleFileName(e.name))) versions.push(entry.name);
     } else if (entry.kind !== 'file') {
       skip(entry, describeKind(entry.kind, entry.detail));
     }

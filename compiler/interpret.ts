@@ -10,6 +10,8 @@ import type { Finding, LineResult } from '../runtime/bundle.d.ts';
 import { descriptionOf, ENTRY_FIELDS, isDateValued, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from './model.ts';
 import { evaluate, type EvalEnv } from './evaluate.ts';
 import { aggregatesOf, visit } from './plan/fold.ts';
+import type { ProfileObject } from './profile/profile.ts';
+import type { PlanChoice } from './profile/choices.ts';
 
 interface Judged { index: number; r: LineRecord; e: ServiceEntry; d: string; rs: RuleSet; result: LineResult }
 type LineView = { r: LineRecord | null; e: ServiceEntry | null; d: string | null; result: LineResult | null };
@@ -18,11 +20,11 @@ type LineView = { r: LineRecord | null; e: ServiceEntry | null; d: string | null
  * Judge lines with the edition known on `asOf` (the newest published on or before it; the newest of all
  * without one; the oldest when asOf comes before every publication).
  */
-export function interpret(versions: RuleSet[], lines: readonly unknown[], options: { asOf?: string } = {}): LineResult[] {
+export function interpret(versions: RuleSet[], lines: readonly unknown[], options: { asOf?: string; profile?: ProfileObject } = {}): LineResult[] {
   const rs = judgingEdition(versions, options.asOf);
   const judged: Judged[] = [];
   const results = lines.map((raw, index) => {
-    const j = judge(rs, raw, index);
+    const j = judge(rs, raw, index, options.profile ?? null);
     if (isJudged(j)) { judged.push(j); return j.result; }
     return j;
   });
@@ -60,7 +62,7 @@ export function judgingEdition(versions: readonly RuleSet[], asOf?: string): Rul
   return byPublication.filter((v) => parseDay(v.guidance.published) <= parseDay(asOf)).pop() ?? byPublication[0]!;
 }
 
-function judge(rs: RuleSet, raw: unknown, index: number): Judged | LineResult {
+function judge(rs: RuleSet, raw: unknown, index: number, profile: ProfileObject | null = null): Judged | LineResult {
   const problems: RecordProblem[] = [];
   let r: LineRecord | null = null;
   try {
@@ -90,6 +92,10 @@ function judge(rs: RuleSet, raw: unknown, index: number): Judged | LineResult {
   }
   const combination = rs.rules.find((x) => x.check === 'combination')!;
   let tolerated: Finding | null = null;
+  // Plan profile: a guidance code with none of the modifiers the catalogue's entries are defined by, from a file mixing programs.
+  if (matches.length === 0 && profile?.codesWithoutGuidanceModifiers === 'out-of-scope' && !r.modifiers.some((m) => rs.entries.some((e) => e.modifiers.includes(m)))) {
+    return emptyResult(rs, index, r.claimId, r.lineNumber, 'out-of-scope', version);
+  }
   if (matches.length === 0) {
     const found = combination.enforcedFrom !== null && r.serviceDate < combination.enforcedFrom ? readWithExtras(rs, r) : null;
     if (!found) {
@@ -121,6 +127,10 @@ function judge(rs: RuleSet, raw: unknown, index: number): Judged | LineResult {
   j.result.billableUnits = typeof billable === 'number' ? billable : r.units;
   const inForce = (e.effective === null || e.effective <= r.serviceDate) && (e.retired === null || r.serviceDate < e.retired);
   if (!inForce) j.result.findings.push(finding(rs.rules.find((x) => x.check === 'effective')!, j, null, rs));
+  for (const c of rs.choices.values()) {
+    const refusal = planChoiceFinding(rs, c, e.combination, profile);
+    if (refusal) j.result.findings.push(refusal);
+  }
   for (const rule of rs.rules) {
     if (rule.when && !isCrossLine(rule) && inForceOn(rule, r) && evaluate(rule.when.ir, envFor(j, [])) === true) j.result.findings.push(finding(rule, j, null, rs));
   }
@@ -244,4 +254,24 @@ export function interpretExpression(rs: RuleSet, lines: readonly unknown[], ir: 
   const first = judged.find((j) => j.index === 0);
   if (!first) return { unclassified: true };
   return { value: evaluate(ir, envFor(first, judged)) };
+}
+
+/**
+ * Plan profile: the finding for a line of `combination` when it is an alternative of choice `c` that the plan
+ * did not select (the profile's selection where it names alternatives this edition has, else the default).
+ */
+function planChoiceFinding(rs: RuleSet, c: PlanChoice, combination: string, profile: ProfileObject | null): Finding | null {
+  const alt = c.alternatives.find((a) => a.combinations.includes(combination));
+  if (!alt) return null;
+  const raw = profile?.choices?.[c.id];
+  const selected = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).filter((name) => c.alternatives.some((a) => a.name === name));
+  const allowed = selected.length > 0 ? selected : c.default;
+  if (allowed === null || allowed.includes(alt.name)) return null;
+  const show = (key: string) => key.split(':').join(' ');
+  const chosen = c.alternatives.filter((a) => allowed.includes(a.name)).map((a) => `${a.label} (${a.combinations.map(show).join(', ')})`).join(' or ');
+  const by = selected.length > 0 ? `the plan profile${profile?.name !== undefined ? ` "${profile.name}"` : ''} selects` : 'when a plan profile says nothing, the rule files allow';
+  return {
+    rule: c.id, category: c.category, severity: c.severity ?? rs.categories.get(c.category)!.severity,
+    message: `${show(combination)} (${alt.label}) is not the plan's choice for ${c.title}: ${by} ${chosen}`, cite: c.cite,
+  };
 }

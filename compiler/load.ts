@@ -11,6 +11,7 @@ import { combinationKey, isCodePattern, patternKey } from './codes.ts';
 import { findVersions, isRuleFileName, listFolder, readRuleFile } from './files.ts';
 import type { AttributeDecl, BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Value } from './model.ts';
 import { checkStructure } from './schema.ts';
+import { gatherChoices } from './profile/choices.ts';
 import { collectDeclarations, extendDeclarations, fieldAt, type Decl, type Declarations } from './editions.ts';
 import { diagnosticAt, fileDiagnostic, loadSource, type Place, type SourceFile } from './source.ts';
 
@@ -304,10 +305,13 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     });
   }
 
+  // Plan choices (compiler/profile/choices.ts).
+  const choices = gatherChoices(files, diagnostics);
+
   const loaded: LoadedRuleSet = {
     files,
     declarations: decls,
-    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, rules, examples, sourceHash: hash.digest('hex') },
+    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, choices, rules, examples, sourceHash: hash.digest('hex') },
   };
   return { loaded, diagnostics };
 }

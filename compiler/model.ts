@@ -6,6 +6,7 @@
  */
 import type { Expr } from '../grammar/ast.ts';
 import type { Place } from './source.ts';
+import type { PlanChoice } from './profile/choices.ts';
 
 /** A value of the expression language once resolved: dates are day numbers, code patterns are keys ("T2040:U6"). */
 export type Value = number | string | boolean | null | readonly Value[];
@@ -196,6 +197,8 @@ export interface RuleSet<E = CheckedExpr> {
   attributes: Map<string, AttributeDecl>;
   entries: ServiceEntry[];
   categories: Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>;
+  /** Where the guidance lets a plan choose among alternatives (a plan profile selects). */
+  choices: Map<string, PlanChoice>;
   rules: Rule<E>[];
   examples: Example[];
   /** sha-256 of the rule files' names and bytes. */

@@ -58,7 +58,7 @@ export function checkStructure(file: SourceFile, attributes: readonly string[] =
  * `type` checks, so keep the first error of each instance path, and drop
  * errors below a path that already has a type error.
  */
-function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+export function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   const byPath = new Map<string, ErrorObject>();
   for (const e of errors) {
     const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
@@ -97,7 +97,8 @@ function describe(path: (string | number)[]): string {
   return `"${last}"`;
 }
 
-function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
+/** One Ajv error as a diagnostic at the YAML node it is about (also used for plan profiles). */
+export function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
   const path = pointerToPath(e.instancePath);
   const parentSchema = (e.parentSchema ?? {}) as { properties?: Record<string, unknown>; description?: string };
   const allowed = Object.keys(parentSchema.properties ?? {});

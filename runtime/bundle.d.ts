@@ -80,7 +80,35 @@ export interface CatalogueEntry {
   cite: string;
 }
 
+/** A plan profile (the content of a profile file): the plan's selections among `meta.choices`. */
+export interface PlanProfile {
+  name?: string;
+  /** When given, must be this bundle's guidance. */
+  guidance?: string;
+  description?: string;
+  /** A guidance code with none of the guidance's defining modifiers (T1019 alone): an error (default) or out of scope. */
+  codesWithoutGuidanceModifiers?: 'undefined-combination' | 'out-of-scope';
+  /** Choice id → the alternative selected, or the alternatives allowed; a choice left out keeps its default. */
+  choices?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** A choice the guidance leaves to the plan, as `meta.choices` lists it. */
+export interface PlanChoice {
+  id: string;
+  title: string;
+  category: string;
+  severity: 'error' | 'warning';
+  cite: string;
+  /** The alternatives allowed when a profile says nothing of the choice; null: all of them. */
+  default: readonly string[] | null;
+  alternatives: readonly { name: string; label: string; combinations: readonly string[] }[];
+}
+
 export interface ValidateOptions {
+  /** `YYYY-MM-DD`: judge with the newest edition published on or before it. */
+  asOf?: string;
+  /** A plan profile, for a bundle compiled without one (a bundle compiled with one throws a RangeError). */
+  profile?: PlanProfile;
   [option: string]: unknown;
 }
 
@@ -90,6 +118,10 @@ export declare const meta: {
   readonly versions: readonly string[];
   readonly releases: readonly { version: string; published: string; appliesFrom: string; extends: string | null }[];
   readonly sourceHash: string;
+  /** The choices a plan profile may select among. */
+  readonly choices: readonly PlanChoice[];
+  /** The name of the plan profile compiled in, or null. */
+  readonly profile: string | null;
 };
 
 /** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */

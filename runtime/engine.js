@@ -47,8 +47,13 @@
  * @property {Map<string, Variant[]>} byCode every variant of each code (for toleratedVariant)
  * @property {(r: LineRecord, extra: string[]) => Finding} tolerated the warning for a line read with extra modifiers
  * @property {((items: Item[]) => void) | null} cross
+ * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
+ * @property {Set<string>} defining the modifiers that define catalogue entries
+ * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
  * @typedef {Object} Bundle What the printer generates for the engine.
  * @property {Edition[]} editions oldest first
+ * @property {string} guidance
+ * @property {{ name?: string } | null} profile the plan profile compiled in, if any
  * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
  * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
  * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
@@ -81,9 +86,10 @@ export function editionAsOf(B, options) {
  * @param {Edition} v
  * @param {unknown} raw
  * @param {number} index
+ * @param {import('./profile.js').PlanTables} t the plan profile's tables (runtime/profile.js)
  * @returns {Item | Result}
  */
-export function judgeLine(B, v, raw, index) {
+export function judgeLine(B, v, raw, index, t) {
   /** @type {RecordProblem[]} */
   const problems = [];
   /** @type {LineRecord | null} */
@@ -107,7 +113,7 @@ export function judgeLine(B, v, raw, index) {
   /** @type {Variant} */
   let x;
   if (variants === undefined) {
-    if (!v.universe.has(r.procedureCode)) {
+    if (!v.universe.has(r.procedureCode) || (t.outOfScope && lacksGuidanceModifier(v, r.modifiers))) {
       res.status = 'out-of-scope';
       return res;
     }
@@ -128,6 +134,11 @@ export function judgeLine(B, v, raw, index) {
   const u = x.billable(r);
   res.billableUnits = u;
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d, u));
+  if (t.refused !== null) {
+    // Plan profile: an alternative the plan did not select (runtime/profile.js).
+    const c = t.refused.get(e.combination);
+    if (c !== undefined) res.findings.push({ rule: c.rule, category: c.category, severity: c.severity, message: c.message, cite: c.cite });
+  }
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;
@@ -191,10 +202,11 @@ export function settle(res) {
  * cross-line rules once every line is in: one result per line, in order.
  * Lines no cross-line rule judges or counts are kept only as their result.
  * @param {Bundle} B
- * @param {unknown} [options] `{ asOf }`: judge by the edition known on that date
+ * @param {unknown} [options] `{ asOf, profile }`: judge by the edition known on that date, under a plan profile
  */
 export function startValidation(B, options) {
   const edition = editionAsOf(B, options);
+  const tables = tablesFor(B, edition, options);
   /** @type {Result[]} */
   const out = [];
   /** @type {Item[][]} */
@@ -204,7 +216,7 @@ export function startValidation(B, options) {
     /** @param {unknown} raw */
     add(raw) {
       if (finished) throw new Error('validation already finished');
-      const j = judgeLine(B, edition, raw, out.length);
+      const j = judgeLine(B, edition, raw, out.length, tables);
       if ('res' in j) {
         out.push(j.res);
         byEdition[j.v.index].push(j);
@@ -283,7 +295,8 @@ export function validateLines(B, lines, options) {
  * @returns {Result}
  */
 export function validateOneLine(B, line, options) {
-  const j = judgeLine(B, editionAsOf(B, options), line, 0);
+  const v = editionAsOf(B, options);
+  const j = judgeLine(B, v, line, 0, tablesFor(B, v, options));
   return settle('res' in j ? j.res : j);
 }
 

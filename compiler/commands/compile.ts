@@ -8,12 +8,12 @@ const VERSION = { type: 'string', value: 'V', description: 'only this edition of
 
 export const compileSpec: CommandSpec = {
   name: 'compile',
-  usage: 'codeguide compile <rule-dir> [--version V] --out FILE.mjs',
+  usage: 'codeguide compile <rule-dir> [--version V] [--profile FILE] --out FILE.mjs',
   description: '<rule-dir> is a guidance folder (every edition) or one edition\'s folder. The examples in the rule files run first; nothing is written unless every one comes out as expected. Beside FILE.mjs go FILE.d.ts, FILE.d.mts and FILE.manifest.json.',
   options: {
     out: { type: 'string', value: 'FILE.mjs', description: 'where to write the bundle' },
     version: VERSION,
-    profile: { type: 'string', value: 'FILE', description: 'a plan profile (not supported yet)' },
+    profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) to compile in: its selections among the choices the rules declare' },
   },
   examples: ['codeguide compile rules/dhcs-ecm-cs --out dist/dhcs-ecm-cs.mjs', 'codeguide compile rules/dhcs-ecm-cs --version 1.2 --out dist/dhcs-1.2.mjs'],
 };
@@ -56,10 +56,10 @@ export async function compileCommand(rest: string[], err: Out): Promise<number> 
   const { values, positionals } = args(rest, compileSpec.options);
   const dir = oneDir(positionals);
   if (typeof values.out !== 'string') throw new UsageError('compile needs --out FILE.mjs');
-  if (values.profile !== undefined) throw new UsageError('plan profiles (--profile) are not supported by this version of codeguide');
-  const result = await compile(dir, { version: values.version as string | undefined });
+  const result = await compile(dir, { version: values.version as string | undefined, profile: values.profile as string | undefined });
   report(result.diagnostics, err);
   summarise(result, err, false);
+  if (result.profileRejected) return 2;
   if (result.bundle === null || result.dts === null || result.manifest === null) {
     if (result.versions.length > 0) err.write('codeguide: not written: an example in the rule files did not come out as expected\n');
     return exitCode(result);

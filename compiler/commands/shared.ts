@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { LoadResult } from '../compile.ts';
 import { closest, formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
+import type { ChoiceCatalog, ProfileObject } from '../profile/profile.ts';
 
 /** One option of a command, as `--name VALUE`. */
 export interface OptionSpec {
@@ -37,7 +38,7 @@ export interface CommandSpec {
  */
 export const VALIDATE_SPEC: CommandSpec = {
   name: 'validate',
-  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--format jsonl|csv] [--out FILE] <input-file | ->',
+  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--profile FILE] [--format jsonl|csv] [--out FILE] <input-file | ->',
   description: 'Results are JSON Lines, one per input record in input order, to --out or standard output; counts by status and finding category go to standard error. Exit 0: every line accepted or out of scope; 1: some line rejected or invalid.',
   options: {
     bundle: { type: 'string', value: 'FILE.mjs', description: 'judge with a compiled bundle (fast start: the compiler is not loaded)' },
@@ -45,7 +46,7 @@ export const VALIDATE_SPEC: CommandSpec = {
     version: { type: 'string', value: 'V', description: 'with --rules: only this edition' },
     format: { type: 'string', value: 'jsonl|csv', description: 'the input format (default: detected from the content)' },
     out: { type: 'string', value: 'FILE', description: 'write the results here instead of standard output' },
-    profile: { type: 'string', value: 'FILE', description: 'a plan profile (not supported yet)' },
+    profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
@@ -159,6 +160,24 @@ export function report(diagnostics: Diagnostic[], err: Out): void {
 }
 
 /** Load and check rule files (the compiler is loaded only here, when a command needs it). */
+/**
+ * Load and check a plan profile file against the choices of a guidance (its rule sets, or a bundle's meta);
+ * null (diagnostics printed) when it has errors.
+ */
+export async function loadPlanProfile(path: string, guidance: string, choices: ChoiceCatalog['choices'], err: Out): Promise<ProfileObject | null> {
+  const { loadProfile } = await import('../profile/profile.ts');
+  const loaded = loadProfile(path, { guidance, choices });
+  report(loaded.diagnostics, err);
+  return loaded.profile;
+}
+
+/** A plan profile file checked against the loaded rule sets' choices; undefined (reported) when it has errors. */
+export async function profileFor(loaded: LoadResult, path: string, err: Out): Promise<ProfileObject | undefined> {
+  const { choiceCatalog } = await import('../profile/profile.ts');
+  const catalog = choiceCatalog(loaded.versions[0]!.guidance.id, loaded.versions);
+  return (await loadPlanProfile(path, catalog.guidance, catalog.choices, err)) ?? undefined;
+}
+
 export async function load(dir: string, version: string | undefined, err: Out): Promise<LoadResult | null> {
   const { loadRules } = await import('../compile.ts');
   const loaded = loadRules(dir, version);

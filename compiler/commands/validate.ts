@@ -13,12 +13,13 @@ import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type Outp
 import { createProgress, PROGRESS_MIN_BYTES } from '../io/progress.ts';
 import { detectFormat, INPUT_FORMATS, openInput, readItems, type InputFormat } from '../io/source.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
-import { args, load, UsageError, type CommandSpec, type Out } from './shared.ts';
+import { args, load, loadPlanProfile, profileFor, UsageError, type CommandSpec, type Out } from './shared.ts';
+import type { ChoiceCatalog } from '../profile/profile.ts';
 
 /** validate's options, usage and examples: the help text is made from them and the arguments are parsed against them. */
 export const validateSpec: CommandSpec = {
   name: 'validate',
-  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--as-of DATE] [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
+  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--profile FILE] [--as-of DATE] [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
   description: 'Judges every record of an encounter file (JSON Lines, CSV, or X12 837P/837I) and writes one result per record, in input order, to --out (replaced only when complete) or standard output; counts by status and finding category go to standard error. Exit 0: every line accepted or out of scope; 1: some line rejected or invalid, or an 837 envelope fault; 2: could not run (bad arguments, unreadable input, unwritable output).',
   options: {
     bundle: { type: 'string', value: 'FILE.mjs', description: 'judge with a compiled bundle (fast start: the compiler is not loaded)' },
@@ -29,7 +30,7 @@ export const validateSpec: CommandSpec = {
     'out-format': { type: 'string', value: 'jsonl|csv', description: 'results as JSON Lines (default) or CSV' },
     report: { type: 'string', value: 'FILE.html', description: 'also write a self-contained HTML run report' },
     'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
-    profile: { type: 'string', value: 'FILE', description: 'a plan profile (not supported yet)' },
+    profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
@@ -56,14 +57,13 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   const { values, positionals } = args(rest, validateSpec.options);
   if (positionals.length !== 1) throw new UsageError('validate needs one input file (or - for standard input)');
   if ((values.rules === undefined) === (values.bundle === undefined)) throw new UsageError('validate needs either --rules <rule-dir> or --bundle FILE.mjs');
-  if (values.profile !== undefined) throw new UsageError('plan profiles (--profile) are not supported by this version of codeguide');
   const format = values.format as InputFormat | undefined;
   if (format !== undefined && !INPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv or x12)`);
   const outFormat = (values['out-format'] ?? 'jsonl') as OutputFormat;
   if (outFormat !== 'jsonl' && outFormat !== 'csv') throw new UsageError(`unknown --out-format "${outFormat}" (jsonl or csv)`);
   const asOf = values['as-of'];
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(asOf))) throw new UsageError(`--as-of needs a date written YYYY-MM-DD, not "${String(asOf)}"`);
-  const options = asOf === undefined ? {} : { asOf: String(asOf) };
+  const options: { asOf?: string; profile?: object } = asOf === undefined ? {} : { asOf: String(asOf) };
   const inputPath = positionals[0]!;
   const outPath = typeof values.out === 'string' ? values.out : null;
   const reportPath = typeof values.report === 'string' ? values.report : null;
@@ -72,8 +72,10 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   }
   if (outPath !== null && reportPath !== null && resolve(outPath) === resolve(reportPath)) throw new UsageError('--out and --report name the same file');
 
-  const validator = await loadValidator(values, err);
-  if (validator === null) return 2;
+  const loadedValidator = await loadValidator(values, err);
+  if (loadedValidator === null) return 2;
+  const { validator, profile } = loadedValidator;
+  if (profile !== null) options.profile = profile;
   const input = await openInput(inputPath);
   const detected = format ?? detectFormat(input.head);
 
@@ -139,13 +141,19 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   }
 }
 
-async function loadValidator(values: Record<string, string | boolean | undefined>, err: Out): Promise<Validator | null> {
+/**
+ * The validator, and the plan profile to give it: with --rules a profile is compiled in; with --bundle it is
+ * checked against the choices the bundle declares and passed as options.profile. Null (reported) on errors.
+ */
+async function loadValidator(values: Record<string, string | boolean | undefined>, err: Out): Promise<{ validator: Validator; profile: object | null } | null> {
   if (typeof values.rules === 'string') {
     const loaded = await load(values.rules, values.version as string | undefined, err);
     if (!loaded) return null;
+    const profile = typeof values.profile === 'string' ? await profileFor(loaded, values.profile, err) : null;
+    if (profile === undefined) return null;
     // Only --rules needs the compiler: --bundle runs without loading it.
     const [{ compileBundle }, { loadBundle }] = await Promise.all([import('../compile.ts'), import('../examples.ts')]);
-    return (await loadBundle(compileBundle(loaded).js)) as unknown as Validator;
+    return { validator: (await loadBundle(compileBundle(loaded, profile).js)) as unknown as Validator, profile: null };
   }
   const path = values.bundle as string;
   if (!existsSync(path)) throw new Error(`cannot load bundle ${path}: no such file`);
@@ -156,8 +164,16 @@ async function loadValidator(values: Record<string, string | boolean | undefined
     throw new Error(`cannot load bundle ${path}: ${(e as Error).message.split('\n')[0]}`);
   }
   if (typeof validator.validate !== 'function') throw new Error(`${path} is not a codeguide bundle (no validate export)`);
-  return validator;
+  if (typeof values.profile !== 'string') return { validator, profile: null };
+  // A plan profile given to a compiled bundle is checked against the choices the bundle declares.
+  const meta = (validator.meta ?? {}) as ProfileMeta;
+  if (typeof meta.profile === 'string') throw new Error(`${path} was compiled with the plan profile "${meta.profile}"; compile it without --profile to choose one here`);
+  const profile = await loadPlanProfile(values.profile, String(meta.guidance ?? ''), meta.choices ?? [], err);
+  return profile === null ? null : { validator, profile };
 }
+
+/** What validate reads of a bundle's meta when it is given a plan profile. */
+type ProfileMeta = { guidance?: string; choices?: ChoiceCatalog['choices']; profile?: string | null };
 
 async function writeReport(path: string, stats: RunStats, validator: Validator, run: { input: string; format: string; outPath: string | null; seconds: number }): Promise<void> {
   const { renderReport } = await import('../report/html.ts');

@@ -5,6 +5,7 @@
  */
 import * as engine from '../../runtime/engine.js';
 import * as record from '../../runtime/record.js';
+import * as profileRuntime from '../../runtime/profile.js';
 import { formatDay } from '../../runtime/record.js';
 import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type VariantPlan } from '../plan/plan.ts';
 import { runtimeBanding } from '../plan/fold.ts';
@@ -14,6 +15,7 @@ import { printExpr, type PrintContext } from './expr.ts';
 import { Linker } from './link.ts';
 import { bundleDeclarations } from './dts.ts';
 import { emitRecordCheck } from './record.ts';
+import type { ProfileObject } from '../profile/profile.ts';
 
 /** Everything printed for one edition: module-level declarations and the name of its edition object. */
 class EditionPrinter implements PrintContext {
@@ -178,6 +180,9 @@ ${join(byCode, '\n')}
   ]),
   tolerated: ${tolerated},
   cross: ${cross},
+  choices: deepFreeze(${literal(plan.choices as never)}),
+  defining: new Set(${literal(plan.defining)}),
+  tables: null,
 };`;
     return { decls: join([...this.decls, edition], '\n\n'), ref };
   }
@@ -221,8 +226,8 @@ function resultShape(plan: ValidatorPlan): { newResult: Code; fillResult: Code }
 }
 
 /** Print one module for the given editions of a guidance. */
-export function emitBundle(editions: RuleSet[], sourceHash: string): Bundle {
-  return printBundle(planGuidance(editions, sourceHash));
+export function emitBundle(editions: RuleSet[], sourceHash: string, profile: ProfileObject | null = null): Bundle {
+  return printBundle(planGuidance(editions, sourceHash, profile));
 }
 
 /**
@@ -233,6 +238,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
   const link = new Linker();
   link.module(record);
   link.module(engine);
+  link.module(profileRuntime);
   const printed = plan.editions.map((e, i) => new EditionPrinter(e, i, link, probing).print());
   const meta = deepFrozenMeta(plan);
   const shape = resultShape(plan);
@@ -246,8 +252,9 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     shape.newResult,
     shape.fillResult,
     ...printed.map((v, i) => _`// ---- guidance edition ${literal(plan.editions[i]!.version)}\n${v.decls}`),
-    _`const BUNDLE = { editions: [${join(printed.map((v) => v.ref), ', ')}], newResult, fillResult, keepAll: ${probing} };`,
-    _`/** What this bundle was compiled from. */\nexport const meta = deepFreeze(${literal(meta)});`,
+    // The plan profile compiled in (or the rule files' defaults) sets each edition's tables (runtime/profile.js).
+    _`const BUNDLE = withCompiledProfile({ editions: [${join(printed.map((v) => v.ref), ', ')}], guidance: ${plan.guidance}, profile: ${plan.profile ? _`deepFreeze(${literal(plan.profile as never)})` : _`null`}, newResult, fillResult, keepAll: ${probing} });`,
+    _`/** What this bundle was compiled from. */\nexport const meta = deepFreeze(${literal(meta as never)});`,
     _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(BUNDLE, lines, options);\n}`,
     _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(BUNDLE, line, options);\n}`,
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
@@ -274,5 +281,8 @@ function deepFrozenMeta(plan: ValidatorPlan) {
     versions: plan.editions.map((e) => e.version),
     releases: plan.editions.map((e) => ({ version: e.version, published: g(e).published, appliesFrom: g(e).appliesFrom, extends: g(e).extends })),
     sourceHash: plan.sourceHash,
+    // Plan profiles: the choices a profile may select among (the newest edition's declaration of each), and the profile compiled in.
+    choices: [...new Map([...plan.editions].reverse().flatMap((e) => e.choices.map((c) => [c.id, c] as const))).values()],
+    profile: plan.profile?.name ?? (plan.profile ? '' : null),
   };
 }

@@ -10,6 +10,8 @@ import { parseDay } from '../../runtime/record.js';
 import { combinationKey } from '../codes.ts';
 import { ENTRY_FIELDS, variantConstants, variantsOf, type AttributeDecl, type Group, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from '../model.ts';
 import { aggregatesOf, fold, isConst, visit, type FoldEnv } from './fold.ts';
+import { choicesPlan, type ChoicePlan } from '../profile/choices.ts';
+import type { ProfileObject } from '../profile/profile.ts';
 
 /** A whole guidance (one or more editions) ready to print. */
 export interface ValidatorPlan {
@@ -18,6 +20,8 @@ export interface ValidatorPlan {
   sourceHash: string;
   /** Oldest first (by publication date). */
   editions: EditionPlan[];
+  /** The plan profile compiled in (checked against the editions' choices); none when absent or null. */
+  profile?: ProfileObject | null;
 }
 
 export interface EditionPlan {
@@ -36,6 +40,10 @@ export interface EditionPlan {
   undefinedMessage: Template;
   /** Attributes shown in results and by classify(), in declaration order. */
   resultAttributes: AttributeDecl[];
+  /** Plan choices, as the runtime reads them (runtime/profile.js). */
+  choices: ChoicePlan[];
+  /** The modifiers that define catalogue entries (a line with none of them may be out of scope under a profile). */
+  defining: string[];
 }
 
 /** One way to write one catalogue entry, with everything specialised to it. */
@@ -68,10 +76,10 @@ export interface RulePlan {
   witness: { slot: number; pred: IR } | null;
 }
 
-export function planGuidance(editions: RuleSet[], sourceHash: string): ValidatorPlan {
+export function planGuidance(editions: RuleSet[], sourceHash: string, profile: ProfileObject | null = null): ValidatorPlan {
   const sorted = [...editions].sort((a, b) => parseDay(a.guidance.published) - parseDay(b.guidance.published));
   const latest = sorted[sorted.length - 1]!;
-  return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map((rs) => planEdition(rs)) };
+  return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map((rs) => planEdition(rs)), profile };
 }
 
 /** Plan one edition; `probes` are extra expressions to evaluate for each line (for tests of the language). */
@@ -122,6 +130,8 @@ export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPla
     builtin: { record: builtin('record'), combination: builtin('combination'), effective: builtin('effective') },
     undefinedMessage: foldTemplate(builtin('combination').message, { consts: noEntry, bandings }),
     resultAttributes: [...rs.attributes.values()].filter((a) => a.result),
+    choices: choicesPlan(rs),
+    defining: [...new Set(rs.entries.flatMap((e) => e.modifiers))].sort(),
   };
 }
 
