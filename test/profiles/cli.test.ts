@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../compiler/cli.ts';
 import { DHCS, line } from '../helpers.ts';
@@ -69,7 +69,8 @@ describe('codeguide --profile', () => {
       const r = await run(...argv);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err).toContain(`${bad}:4:29: error unknown-alternative choice short-term-housing-basis has no alternative "per-dime"\n  hint: did you mean per-diem?`);
+      // Diagnostics name files relative to the working directory, like every other diagnostic.
+      expect(r.err).toContain(`${relative(process.cwd(), bad)}:4:29: error unknown-alternative choice short-term-housing-basis has no alternative "per-dime"\n  hint: did you mean per-diem?`);
     }
     const bundle = join(work, 'plain2.mjs');
     await run('compile', DHCS, '--out', bundle);
