@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers.ts';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../io/chromium.ts';
+import { launchChromium } from '../chromium.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-report-'));
 let browser: Browser;

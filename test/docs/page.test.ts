@@ -13,7 +13,7 @@ import { docsHtml } from '../../compiler/docs/html.ts';
 import { editionView } from '../../compiler/docs/view.ts';
 import { loadBase } from '../../compiler/diff/edition.ts';
 import { DHCS, mustLoad } from '../helpers.ts';
-import { launchChromium } from './chromium.ts';
+import { launchChromium } from '../chromium.ts';
 
 const SCREENS = resolve('dist', 'screens');
 const rs = mustLoad(DHCS).versions.at(-1)!;

@@ -1,6 +1,7 @@
 /**
- * Headless Chromium for tests that open a page: Debian's `chromium`, driven by
- * playwright-core. When it is missing, a root test run installs it
+ * Headless Chromium for every test that opens a page (the run report, the docs
+ * page, hostile records in a browser): Debian's `chromium`, driven by
+ * playwright-core. When it is missing (.ci/run installs it first), a root test run installs it
  * (apt-get update, then apt-get install -y chromium); otherwise the test fails
  * with a message naming what to install.
  */
