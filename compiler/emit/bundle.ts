@@ -4,6 +4,7 @@
  * rule files goes through the escaping code builder.
  */
 import * as engine from '../../runtime/engine.js';
+import * as groups from '../../runtime/groups.js';
 import * as record from '../../runtime/record.js';
 import * as profileRuntime from '../../runtime/profile.js';
 import { formatDay } from '../../runtime/record.js';
@@ -11,7 +12,8 @@ import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type
 import { runtimeBanding } from '../plan/fold.ts';
 import { descriptionOf, isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, type Code } from './codegen.ts';
-import { printExpr, type PrintContext } from './expr.ts';
+import { printExpr, printWitness, type PrintContext } from './expr.ts';
+import type { RelationOp } from './aggregate.ts';
 import { Linker } from './link.ts';
 import { bundleDeclarations } from './dts.ts';
 import { emitRecordCheck } from './record.ts';
@@ -22,6 +24,7 @@ class EditionPrinter implements PrintContext {
   private readonly decls: Code[] = [];
   private readonly sets = new Map<string, Code>();
   private readonly functions = new Map<string, Code>();
+  private readonly aggregates = new Map<string, Code>();
   readonly attributes: ReadonlySet<string>;
 
   constructor(private readonly plan: EditionPlan, private readonly ei: number, readonly link: Linker, private readonly probing: boolean) {
@@ -39,6 +42,18 @@ class EditionPrinter implements PrintContext {
       ref = this.id('S', this.sets.size);
       this.sets.set(text, ref);
       this.decls.push(_`const ${ref} = new Set(${literal(values as never)});`);
+    }
+    return ref;
+  }
+
+  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null): Code {
+    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, by: ${by ?? _`null`}, op: ${op} }`;
+    const text = spec.toString().replace(/^\{ id: \d+, /, '');
+    let ref = this.aggregates.get(text);
+    if (!ref) {
+      ref = this.id('A', this.aggregates.size);
+      this.aggregates.set(text, ref);
+      this.decls.push(_`const ${ref} = ${spec};`);
     }
     return ref;
   }
@@ -83,7 +98,7 @@ class EditionPrinter implements PrintContext {
   private rules(kind: 'check' | 'cross', rules: RulePlan[]): Code {
     if (rules.length === 0) return _`null`;
     const stmts = rules.map((p) => {
-      const witness = p.witness ? _`firstIn(it, ${p.witness.slot}, (o) => ${printExpr(p.witness.pred, this)})` : _`null`;
+      const witness = p.witness ? printWitness(p.witness.slot, p.witness.pred, this) : _`null`;
       const push = _`f.push(${this.finding(p.rule, _`${this.message(p.message)}(r, e, d, u, ${witness})`)});`;
       // A rule's own dates, by date of service, come before its condition.
       const dates = [
@@ -238,6 +253,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
   const link = new Linker();
   link.module(record);
   link.module(engine);
+  link.module(groups);
   link.module(profileRuntime);
   const printed = plan.editions.map((e, i) => new EditionPrinter(e, i, link, probing).print());
   const meta = deepFrozenMeta(plan);
