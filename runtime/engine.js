@@ -50,6 +50,7 @@
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
  * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
+ * @property {string[] | null} shard the record fields every group's key holds (null: no cross-line rules; [] none in common)
  * @typedef {Object} Bundle What the printer generates for the engine.
  * @property {Edition[]} editions oldest first
  * @property {string} guidance
@@ -246,6 +247,32 @@ export function startValidation(B, options) {
       return out;
     },
   };
+}
+
+/**
+ * The shard of a line for cross-line work: lines whose shards differ never change each other's results, so a
+ * caller with more lines than memory can judge each shard on its own (one createValidator per shard) and put
+ * the results back in input order. Null when the line changes and is changed by no other (a record that is
+ * not valid, or an edition without cross-line rules): validateLine alone judges it.
+ * @param {Bundle} B
+ * @param {unknown} raw
+ * @param {unknown} [options]
+ * @returns {string | null}
+ */
+export function shardKeyOf(B, raw, options) {
+  const fields = editionAsOf(B, options).shard;
+  if (fields === null) return null;
+  /** @type {LineRecord | null} */
+  let r = null;
+  try {
+    r = checkRecord(raw, []);
+  } catch {
+    return null;
+  }
+  if (r === null) return null;
+  const record = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (r));
+  if (fields.length === 1) return String(record[fields[0]]);
+  return JSON.stringify(fields.map((f) => record[f]));
 }
 
 /**

@@ -195,12 +195,22 @@ ${join(byCode, '\n')}
   ]),
   tolerated: ${tolerated},
   cross: ${cross},
+  shard: ${literal(shardFields(plan))},
   choices: deepFreeze(${literal(plan.choices as never)}),
   defining: new Set(${literal(plan.defining)}),
   tables: null,
 };`;
     return { decls: join([...this.decls, edition], '\n\n'), ref };
   }
+}
+
+/**
+ * The record fields every cross-line group of an edition keys on (runtime engine shardKeyOf): lines that
+ * differ in them never meet in a group. Null when the edition has no groups.
+ */
+function shardFields(plan: EditionPlan): string[] | null {
+  if (plan.slots.length === 0) return null;
+  return plan.slots.map((g) => g.key).reduce((common, key) => common.filter((k) => key.includes(k)));
 }
 
 /** What a finding found before its rule's compliance date adds to its message. */
@@ -274,6 +284,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(BUNDLE, lines, options);\n}`,
     _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(BUNDLE, line, options);\n}`,
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
+    _`/** Lines whose shard keys differ never change each other's results: a caller with more lines than memory validates each shard on its own. Null: judge the line alone (validateLine). */\nexport function shardKey(line, options) {\n  return shardKeyOf(BUNDLE, line, options);\n}`,
     _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. Frozen. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(BUNDLE, procedureCode, modifiers, serviceDate);\n}`,
     ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.e, it.d, it.res.billableUnits) };\n}`] : []),
   ], '\n\n').toString() + '\n';
