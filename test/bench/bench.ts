@@ -81,15 +81,18 @@ const mod = (await loadBundle(bundle.js)) as unknown as { validate(lines: unknow
 const rs = loaded.versions[0]!;
 const lines = generate(N, rs.entries.map((e) => [e.code, e.modifiers]));
 console.log(`codeguide bench: ${N.toLocaleString('en-US')} generated lines, ${rs.entries.length} catalogue entries, bundle ${bundle.js.length.toLocaleString('en-US')} bytes`);
-// The hand-written baseline must agree with the bundle, or the comparison means nothing.
+// The hand-written baseline must agree with the bundle — status, fields, and every finding's rule, category,
+// severity and message, in order (its cites are its own) — or the comparison means nothing.
 const byHand = validateByHand(lines);
 const byBundle = mod.validate(lines) as typeof byHand;
-const gist = (r: (typeof byHand)[number]) => JSON.stringify({ ...r, findings: r.findings.map((f) => f.category).sort() });
+const gist = (r: (typeof byHand)[number]) => JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, cite: undefined })) });
 const disagreements = byBundle.filter((r, i) => gist(r) !== gist(byHand[i]!));
-if (disagreements.length > 0) {
-  console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g. ${gist(disagreements[0]!)} vs ${gist(byHand[disagreements[0]!.index]!)}`);
+if (disagreements.length > 0 || byBundle.length !== byHand.length) {
+  console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g.\n${gist(disagreements[0]!)}\nvs\n${gist(byHand[disagreements[0]!.index]!)}`);
   process.exit(1);
 }
+const findings = byBundle.reduce((n, r) => n + r.findings.length, 0);
+console.log(`the hand-written validator agrees with the bundle on all ${N.toLocaleString('en-US')} lines (${findings.toLocaleString('en-US')} findings, messages included)`);
 const medians = race({ bundle: () => mod.validate(lines), hand: () => validateByHand(lines) }, 11);
 const tBundle = medians.bundle!;
 const tHand = medians.hand!;
