@@ -41,6 +41,7 @@
  * @property {number} published the day the edition was published (day number)
  * @property {Set<string>} universe
  * @property {Map<string, Variant[]>} lookup variants per key, by first day in force
+ * @property {Map<string, { mods: string[], variants: Variant[] }[]> | null} byModifiers the lookup as code → modifiers (variantsOf)
  * @property {{ rule: string, category: string, severity: 'error' | 'warning', cite: string }} invalid
  * @property {(r: LineRecord) => Finding} undefinedCombination
  * @property {number} toleratedUntil before this day, extra modifiers are tolerated (see toleratedVariant)
@@ -88,11 +89,11 @@ export function editionAsOf(B, options) {
  * @param {unknown} raw
  * @param {number} index
  * @param {import('./profile.js').PlanTables} t the plan profile's tables (runtime/profile.js)
+ * @param {RecordProblem[]} problems a list to note record problems in (emptied here; a run reuses one)
  * @returns {Item | Result}
  */
-export function judgeLine(B, v, raw, index, t) {
-  /** @type {RecordProblem[]} */
-  const problems = [];
+export function judgeLine(B, v, raw, index, t, problems) {
+  problems.length = 0;
   /** @type {LineRecord | null} */
   let r = null;
   try {
@@ -110,7 +111,7 @@ export function judgeLine(B, v, raw, index, t) {
     return res;
   }
   const res = B.newResult(index, r.claimId, r.lineNumber, 'accepted', v.version);
-  const variants = v.lookup.get(r.key);
+  const variants = variantsOf(v, r.procedureCode, r.modifiers);
   /** @type {Variant} */
   let x;
   if (variants === undefined) {
@@ -144,6 +145,47 @@ export function judgeLine(B, v, raw, index, t) {
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;
   return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
+}
+
+/**
+ * The variants a code and its modifiers (upper-cased, sorted) write, by a two-level lookup — code, then the
+ * modifiers compared in place — so that no key is built per line; undefined when they write none. The table
+ * is made from the edition's lookup on first use.
+ * @param {Edition} v
+ * @param {string} code
+ * @param {string[]} mods
+ * @returns {Variant[] | undefined}
+ */
+export function variantsOf(v, code, mods) {
+  let table = v.byModifiers;
+  if (table === null) table = v.byModifiers = modifierTable(v.lookup);
+  const rows = table.get(code);
+  if (rows === undefined) return undefined;
+  for (let k = 0; k < rows.length; k++) {
+    const want = rows[k].mods;
+    if (want.length !== mods.length) continue;
+    let same = true;
+    for (let j = 0; j < want.length && same; j++) same = want[j] === mods[j];
+    if (same) return rows[k].variants;
+  }
+  return undefined;
+}
+
+/**
+ * An edition's lookup (keys "CODE:MOD:MOD", modifiers sorted) as code → rows of modifiers and variants.
+ * @param {Map<string, Variant[]>} lookup
+ * @returns {Map<string, { mods: string[], variants: Variant[] }[]>}
+ */
+export function modifierTable(lookup) {
+  /** @type {Map<string, { mods: string[], variants: Variant[] }[]>} */
+  const table = new Map();
+  for (const [key, variants] of lookup) {
+    const [code, ...mods] = key.split(':');
+    const rows = table.get(code);
+    if (rows === undefined) table.set(code, [{ mods, variants }]);
+    else rows.push({ mods, variants });
+  }
+  return table;
 }
 
 /**
@@ -212,12 +254,14 @@ export function startValidation(B, options) {
   const out = [];
   /** @type {Item[][]} */
   const byEdition = B.editions.map(() => []);
+  /** @type {RecordProblem[]} */
+  const problems = [];
   let finished = false;
   return {
     /** @param {unknown} raw */
     add(raw) {
       if (finished) throw new Error('validation already finished');
-      const j = judgeLine(B, edition, raw, out.length, tables);
+      const j = judgeLine(B, edition, raw, out.length, tables, problems);
       if ('res' in j) {
         out.push(j.res);
         byEdition[j.v.index].push(j);
@@ -323,7 +367,7 @@ export function validateLines(B, lines, options) {
  */
 export function validateOneLine(B, line, options) {
   const v = editionAsOf(B, options);
-  const j = judgeLine(B, v, line, 0, tablesFor(B, v, options));
+  const j = judgeLine(B, v, line, 0, tablesFor(B, v, options), []);
   return settle('res' in j ? j.res : j);
 }
 

@@ -244,6 +244,7 @@ export function scanGroup(it, g, c, A, mine, rest, visit) {
  */
 export function countIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
+  if (g.members.length <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, COUNT);
   const c = candidatesOf(g, A);
   if (rest !== null || (A.by !== null && g.perDay)) {
     let n = 0;
@@ -267,6 +268,55 @@ export function countIn(it, slot, A, mine, rest) {
   return selfPasses(it, slot, A, mine) ? n - 1 : n;
 }
 
+/** Groups of at most this many members are scanned, not indexed: a bounded cost per question, no allocation. */
+export const SMALL_GROUP = 24;
+/** smallScan: count the lines that pass. */
+export const COUNT = 0;
+/** smallScan: the position of the first line that passes, or -1. */
+export const FIRST = 1;
+
+/**
+ * The other lines of a small group that pass the aggregate (and `rest`), scanned in input order: how many
+ * (COUNT), or the position of the first among the members (FIRST, -1 when none). What the indexes answer.
+ * @param {Item} it
+ * @param {Group} g
+ * @param {Aggregate} A
+ * @param {unknown} mine
+ * @param {((o: Item) => boolean) | null} rest
+ * @param {number} mode COUNT or FIRST
+ * @returns {number}
+ */
+export function smallScan(it, g, A, mine, rest, mode) {
+  const members = g.members;
+  const pure = A.pure;
+  const by = A.by;
+  const op = A.op;
+  let m = 0;
+  if (by !== null) {
+    const k = sortKey(mine);
+    if (k === null) return mode === COUNT ? 0 : -1;
+    m = k;
+  }
+  const perDay = g.perDay;
+  const s = it.r.serviceDate;
+  const e = perDay ? lastGroupDay(it.r) : 0;
+  let n = 0;
+  for (let i = 0; i < members.length; i++) {
+    const o = members[i];
+    if (o === it) continue;
+    if (perDay && (o.r.serviceDate > e || lastGroupDay(o.r) < s)) continue;
+    if (pure !== null && !pure(o)) continue;
+    if (by !== null) {
+      const k = sortKey(by(o));
+      if (k === null || !(op === 'lt' ? k < m : op === 'le' ? k <= m : op === 'gt' ? k > m : op === 'ge' ? k >= m : k === m)) continue;
+    }
+    if (rest !== null && !rest(o)) continue;
+    if (mode === FIRST) return i;
+    n++;
+  }
+  return mode === COUNT ? n : -1;
+}
+
 /**
  * Is there another line in the item's group that passes the aggregate (and `rest`)?
  * @param {Item} it
@@ -277,6 +327,7 @@ export function countIn(it, slot, A, mine, rest) {
  */
 export function anyIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
+  if (g.members.length <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, FIRST) !== -1;
   if (rest !== null || (A.by !== null && g.perDay)) {
     let found = false;
     scanGroup(it, g, candidatesOf(g, A), A, mine, rest, () => { found = true; return true; });
@@ -297,6 +348,10 @@ export function anyIn(it, slot, A, mine, rest) {
  */
 export function firstIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
+  if (g.members.length <= SMALL_GROUP) {
+    const p = smallScan(it, g, A, mine, rest, FIRST);
+    return p === -1 ? null : g.members[p];
+  }
   const c = candidatesOf(g, A);
   if (rest !== null || (A.by !== null && g.perDay)) {
     /** @type {Item | null} */

@@ -188,6 +188,7 @@ class EditionPrinter implements PrintContext {
 ${join(lookup, '\n')}
   ]),
   invalid: ${literal({ rule: invalid.id, category: invalid.category, severity: invalid.severity, cite: invalid.cite ?? '' })},
+  byModifiers: null,
   undefinedCombination: ${undefinedCombination},
   toleratedUntil: ${until},
   byCode: new Map([

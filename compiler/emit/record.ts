@@ -105,7 +105,8 @@ export function emitRecordCheck(): Code {
   const record = [
     ...fields.map(({ f, code: c }) => _`${name(f.name)}: ${f === code ? upperCode : c.value},`),
     start && end ? _`serviceDays: ${valOf(end)} === null ? 1 : ${valOf(end)} - ${valOf(start)} + 1,` : _`serviceDays: 1,`,
-    _`key: ${mods}.length === 0 ? ${upperCode} : ${upperCode} + ":" + ${mods}.join(":"),`,
+    // The key is kept for callers; the bundle's own lookup compares code and modifiers in place (engine variantsOf).
+    _`key: ${mods}.length === 0 ? ${upperCode} : ${mods}.length === 1 ? ${upperCode} + ":" + ${mods}[0] : ${upperCode} + ":" + ${mods}.join(":"),`,
   ];
   const body = _`const shape = notARecord(raw);
 if (shape !== null) {

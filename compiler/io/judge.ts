@@ -57,7 +57,8 @@ export class Judge {
   /** Records added so far. */
   count = 0;
   private run: { add(line: unknown): void; finish(): LineResult[] } | null = null;
-  private readonly sides = new Map<number, Side>();
+  /** Per record index, what the reader knew of it (a dense list: most records of an 837 have an origin). */
+  private sides: (Side | undefined)[] = [];
   /** Records held while the size of an input is unknown. */
   private held: Entry[] | null = null;
   private sharded: Sharded | null = null;
@@ -93,7 +94,7 @@ export class Judge {
   private addInMemory(index: number, record: unknown, side: Side | null): void {
     this.run ??= this.validator.createValidator?.(this.options) ?? collecting(this.validator, this.options);
     this.run.add(record);
-    if (side !== null) this.sides.set(index, side);
+    if (side !== null) this.sides[index] = side;
   }
 
   /** Every result, in input order, with its month of service. */
@@ -107,9 +108,13 @@ export class Judge {
       this.held = null;
     }
     if (this.run === null) return;
-    for (const result of this.run.finish()) {
-      const side = this.sides.get(result.index);
-      if (side !== undefined) this.sides.delete(result.index);
+    const sides = this.sides;
+    this.sides = [];
+    const results = this.run.finish();
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i]!;
+      const side = sides[result.index];
+      if (side !== undefined) sides[result.index] = undefined;
       yield [withSide(result, side), side?.month ?? null];
     }
   }
@@ -120,11 +125,11 @@ export class Judge {
   }
 }
 
-/** A result with what the reader knew of its record. */
+/** A result with what the reader knew of its record (the bundle's result, which is ours, takes `origin` as its last key). */
 function withSide(result: LineResult, side: Side | undefined | null): OutputResult {
-  let r: OutputResult = result;
-  if (side?.problem !== undefined) r = problemResult(r, side.problem);
-  if (side?.origin !== undefined) r = { ...r, origin: side.origin };
+  if (side === undefined || side === null) return result;
+  const r: OutputResult = side.problem !== undefined ? problemResult(result, side.problem) : result;
+  if (side.origin !== undefined) r.origin = side.origin;
   return r;
 }
 

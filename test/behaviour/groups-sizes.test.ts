@@ -1,0 +1,77 @@
+/**
+ * Small cross-line groups are scanned and larger ones indexed (runtime/groups.js, SMALL_GROUP): both ways
+ * mean what the reference interpreter's pairwise reading means. Each aggregate shape is judged on random
+ * lines of one or two members, so that groups fall on both sides of the size where the engine changes way.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SMALL_GROUP } from '../../runtime/groups.js';
+import { BACKENDS, lineAt, loadWithRule, type PartialLine } from '../conformance/backends.ts';
+import { fuzzRuns } from '../fuzz/budget.ts';
+
+/** Rules whose `when` holds the aggregate under test; `{other.…}` in a message shows the witness. */
+const SHAPES: { id: string; when: string; message: string }[] = [
+  { id: 'pure-day', when: 'any(memberDay, other.units > 1)', message: 'first {other.claimId}' },
+  { id: 'pure-member', when: 'any(member, other.combination == T2050:U6)', message: 'first {other.claimId}' },
+  { id: 'rel-lt', when: 'any(member, other.serviceDate < serviceDate)', message: 'first {other.claimId}' },
+  { id: 'rel-ge', when: 'any(member, other.serviceDate >= serviceDate + 2)', message: 'first {other.claimId}' },
+  { id: 'rel-eq', when: 'any(member, other.serviceDate == serviceDate)', message: 'first {other.claimId}' },
+  { id: 'rel-nullable', when: 'any(member, other.minutes < minutes)', message: 'first {other.claimId}' },
+  { id: 'rel-day', when: 'any(memberDay, other.serviceDate < serviceDate)', message: 'first {other.claimId}' },
+  { id: 'rest', when: 'any(member, other.units + units > 5)', message: 'first {other.claimId}' },
+  { id: 'count-rel', when: 'count(member, other.serviceDate <= serviceDate) >= 2', message: '{claimId}' },
+  { id: 'count-day', when: 'count(memberDay, other.units >= 2) > 1', message: '{claimId}' },
+];
+
+const CODES: PartialLine[] = [
+  { procedureCode: 'T2040', modifiers: ['U6'] },
+  { procedureCode: 'T2050', modifiers: ['U6'] },
+  { procedureCode: 'G9008', modifiers: ['U1'] },
+];
+
+const dayOf = (n: number) => new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);
+
+const lineArb = fc.record({
+  code: fc.integer({ min: 0, max: CODES.length - 1 }),
+  member: fc.constantFrom('M1', 'M2'),
+  day: fc.integer({ min: 0, max: 12 }),
+  span: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 4 })),
+  units: fc.integer({ min: 1, max: 4 }),
+  minutes: fc.option(fc.integer({ min: 5, max: 60 }), { nil: undefined }),
+});
+/** Around the size where scanning gives way to indexes: from a few lines to three times that size. */
+const inputArb = fc.array(lineArb, { minLength: 1, maxLength: 3 * SMALL_GROUP, size: 'max' }).map((ls) =>
+  ls.map((l, i) => {
+    const line: PartialLine = { ...CODES[l.code], memberId: l.member, serviceDate: dayOf(l.day), units: l.units };
+    if (l.span > 0) line.serviceDateEnd = dayOf(l.day + l.span);
+    if (l.minutes !== undefined) line.minutes = l.minutes;
+    return lineAt(i, line);
+  }),
+);
+
+const [interpreter, javascript] = ['interpreter', 'javascript'].map((n) => BACKENDS.find((b) => b.name === n)!);
+
+describe('scanned and indexed groups agree with the pairwise reading', () => {
+  for (const shape of SHAPES) {
+    it(`${shape.id}: ${shape.when}`, async () => {
+      const rule = { id: `probe-${shape.id}`, category: 'amount-required', when: shape.when, message: shape.message, cite: 'Conformance 1.0' };
+      const loaded = loadWithRule({ name: shape.id, rule, lines: [] });
+      expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      let small = 0;
+      let large = 0;
+      await fc.assert(
+        fc.asyncProperty(inputArb, async (lines) => {
+          const [want, got] = await Promise.all([interpreter!.judge(loaded, lines), javascript!.judge(loaded, lines)]);
+          expect(got).toEqual(want);
+          const biggest = Math.max(...['M1', 'M2'].map((m) => lines.filter((l) => l.memberId === m).length));
+          if (biggest <= SMALL_GROUP) small++;
+          else large++;
+        }),
+        { numRuns: fuzzRuns(40, 1000), seed: 11 },
+      );
+      // Both ways were exercised.
+      expect(small).toBeGreaterThan(0);
+      expect(large).toBeGreaterThan(0);
+    });
+  }
+});
