@@ -36,31 +36,40 @@
  */
 
 /**
- * Build one group slot over an edition's kept lines: members by key, and each line that runs cross-line rules
- * gets its group. Keys are compared as strings (keyOf), so a Map per key — never per day.
+ * Build group slots over an edition's kept lines: members by key, and each line that runs cross-line rules
+ * gets its group. Slots whose groups share a key are built together (`slots`, with `perDay` for each), so a
+ * line's key is made and looked up once. Keys are compared as strings (keyOf), so a Map per key — never per
+ * day. A line that runs rules but is no member still gets its key's group (empty if no line of that key is a
+ * member).
  * @param {Item[]} items
- * @param {number} slot
+ * @param {number[]} slots
  * @param {(r: import('./record.js').LineRecord) => string} keyOf
- * @param {boolean} perDay
+ * @param {boolean[]} perDay
  */
-export function groupInto(items, slot, keyOf, perDay) {
-  /** @type {Map<string, Group>} */
+export function groupInto(items, slots, keyOf, perDay) {
+  /** @type {Map<string, Group[]>} */
   const groups = new Map();
-  /** @type {Group} */
-  const empty = { members: [], perDay, cache: [] };
+  const n = slots.length;
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
-    if (!it.x.member[slot]) continue;
+    const judged = it.x.cross !== null;
+    const member = it.x.member;
+    let any = judged;
+    for (let j = 0; j < n && !any; j++) any = member[slots[j]];
+    if (!any) continue;
     const k = keyOf(it.r);
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, { members: [it], perDay, cache: [] });
-    else g.members.push(it);
-  }
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (it.x.cross === null) continue;
-    if (it.g === null) it.g = [];
-    it.g[slot] = groups.get(keyOf(it.r)) ?? empty;
+    let gs = groups.get(k);
+    if (gs === undefined) {
+      gs = [];
+      for (let j = 0; j < n; j++) gs.push({ members: [], perDay: perDay[j], cache: [] });
+      groups.set(k, gs);
+    }
+    if (judged && it.g === null) it.g = [];
+    for (let j = 0; j < n; j++) {
+      const slot = slots[j];
+      if (member[slot]) gs[j].members.push(it);
+      if (judged) /** @type {Group[]} */ (it.g)[slot] = gs[j];
+    }
   }
 }
 

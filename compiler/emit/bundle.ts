@@ -119,11 +119,19 @@ class EditionPrinter implements PrintContext {
   /** Build the groups the cross-line rules look in, then run each line's cross-line check. */
   private crossDriver(): Code {
     if (this.plan.slots.length === 0) return _`null`;
-    const body: Code[] = this.plan.slots.map((group, slot) => {
-      const keyOf = group.key.length === 1 && group.key[0] !== 'lineNumber'
-        ? _`(r) => r.${name(group.key[0]!)}`
-        : _`(r) => JSON.stringify([${join(group.key.map((k) => _`r.${name(k)}`), ', ')}])`;
-      return _`groupInto(items, ${slot}, ${keyOf}, ${group.perDay});`;
+    // Slots keyed alike are built together: a line's key is made and looked up once for all of them.
+    const byKey = new Map<string, number[]>();
+    this.plan.slots.forEach((group, slot) => {
+      const same = byKey.get(JSON.stringify(group.key));
+      if (same) same.push(slot);
+      else byKey.set(JSON.stringify(group.key), [slot]);
+    });
+    const body: Code[] = [...byKey.values()].map((slots) => {
+      const key = this.plan.slots[slots[0]!]!.key;
+      const keyOf = key.length === 1 && key[0] !== 'lineNumber'
+        ? _`(r) => r.${name(key[0]!)}`
+        : _`(r) => JSON.stringify([${join(key.map((k) => _`r.${name(k)}`), ', ')}])`;
+      return _`groupInto(items, ${literal(slots)}, ${keyOf}, ${literal(slots.map((s) => this.plan.slots[s]!.perDay))});`;
     });
     body.push(_`for (let i = 0; i < items.length; i++) {\n  const it = items[i];\n  if (it.x.cross !== null) it.x.cross(it, it.r, it.e, it.d, it.res.billableUnits, it.f);\n}`);
     const ref = this.id('crossAll', 0);
