@@ -278,7 +278,7 @@ export function countIn(it, slot, A, mine, rest) {
 }
 
 /** Groups of at most this many members are scanned, not indexed: a bounded cost per question, no allocation. */
-export const SMALL_GROUP = 24;
+export const SMALL_GROUP = 48;
 /** smallScan: count the lines that pass. */
 export const COUNT = 0;
 /** smallScan: the position of the first line that passes, or -1. */

@@ -12,7 +12,7 @@
 import type { LineResult } from '../interpret.ts';
 import { problemResult, type Origin } from './items.ts';
 import type { OutputResult } from './output.ts';
-import { EntryReader, EntryWriter, readEntries, ShardFolder, shardOf } from './shards.ts';
+import { encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, shardOf } from './shards.ts';
 
 /** What validate needs of a bundle. */
 export interface Validator {
@@ -161,11 +161,11 @@ class Sharded {
       this.where[index] = this.n;
       const result = this.validator.validateLine!(record, this.options);
       result.index = index;
-      this.writers[this.n]!.add([withSide(result, side), side?.month ?? null]);
+      this.writers[this.n]!.addLine(resultEntry([withSide(result, side), side?.month ?? null]));
     } else {
       const s = shardOf(key, this.n);
       this.where[index] = s;
-      this.writers[s]!.add([index, record, side]);
+      this.writers[s]!.addLine(recordEntry(index, record, side));
     }
   }
 
@@ -185,7 +185,7 @@ class Sharded {
       results.forEach((result, k) => {
         const [index, , side] = entries[k]!;
         result.index = index;
-        out.add([withSide(result, side), side?.month ?? null]);
+        out.addLine(resultEntry([withSide(result, side), side?.month ?? null]));
       });
       out.flush();
     }
@@ -200,4 +200,38 @@ class Sharded {
   dispose(): void {
     this.folder.remove();
   }
+}
+
+/** Are the values of an object (not nested) all text, booleans, null or finite numbers? */
+function flatAndExact(o: object): boolean {
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v === 'object') return false;
+  }
+  return true;
+}
+
+/**
+ * A result's shard line: one JSON text when JSON carries it exactly, else encodeEntry's structured clone.
+ * Only a result's numbers and lists are looked at.
+ */
+function resultEntry(entry: [OutputResult, string | null]): string {
+  const r = entry[0] as OutputResult & Record<string, unknown>;
+  for (const k in r) {
+    const v = r[k];
+    if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v === 'object' && hasNonFinite(v)) return encodeEntry(entry);
+  }
+  return `J${JSON.stringify(entry)}\n`;
+}
+
+/** `[index, record, side]` as a shard line: the record's JSON text is searched for numbers JSON cannot carry only when it shows a null. */
+function recordEntry(index: number, record: unknown, side: Side | null): string {
+  const text = JSON.stringify(record) as string | undefined;
+  if (typeof text !== 'string' || (text.includes('null') && hasNonFinite(record)) || (side !== null && !sideExact(side))) return encodeEntry([index, record, side]);
+  return `J[${index},${text},${JSON.stringify(side)}]\n`;
+}
+
+/** Does JSON carry what the reader knew of a record exactly? */
+function sideExact(side: Side): boolean {
+  return flatAndExact(side) || (side.origin !== undefined && flatAndExact(side.origin) && flatAndExact({ ...side, origin: null }));
 }

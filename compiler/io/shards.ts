@@ -19,7 +19,7 @@ import { deserialize, serialize } from 'node:v8';
 const BLOCK = 1 << 20;
 
 /** Does a value hold a number JSON would turn into null? */
-function hasNonFinite(v: unknown): boolean {
+export function hasNonFinite(v: unknown): boolean {
   if (typeof v === 'number') return !Number.isFinite(v);
   if (v === null || typeof v !== 'object') return false;
   for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && hasNonFinite((v as Record<string, unknown>)[k])) return true;
@@ -51,7 +51,12 @@ export class EntryWriter {
   }
 
   add(value: unknown): void {
-    this.pending += encodeEntry(value);
+    this.addLine(encodeEntry(value));
+  }
+
+  /** Add an entry already written as its line (what encodeEntry gives for it). */
+  addLine(line: string): void {
+    this.pending += line;
     this.count++;
     if (this.pending.length >= this.block) this.flush();
   }
