@@ -4,8 +4,19 @@
  * file:line:column. Checks name places by path; only this file knows ranges.
  */
 import { isUtf8 } from 'node:buffer';
-import { Composer, isAlias, Lexer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, CST, Document, LineCounter, Node, Pair } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
+import { readPlainYaml } from './plain-yaml.ts';
+
+/**
+ * The `yaml` package, loaded the first time a file needs it: rule files in plain YAML are read without it
+ * (plain-yaml.ts) until a diagnostic needs the places of their nodes.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 /** A path into a rule file's data: mapping keys and sequence indexes. */
 export type DataPath = readonly (string | number)[];
@@ -53,9 +64,44 @@ interface EarlyProblem {
  */
 export function loadSource(path: string, input: string | Uint8Array, size?: number): { file: SourceFile; diagnostics: Diagnostic[] } {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const lines = new LineCounter();
   const early = sizeProblem(bytes, size ?? bytes.length) ?? encodingProblem(bytes);
   const text = early?.code === 'file-too-large' ? decoder.decode(bytes.subarray(0, RULE_FILE_LIMITS.maxBytes)) : typeof input === 'string' ? input : decoder.decode(bytes);
+  const plain = early ? undefined : readPlainYaml(text);
+  if (plain) return { file: plainFile(path, text, plain.data), diagnostics: [] };
+  return parseFully(path, text, early);
+}
+
+/**
+ * A file the quick reader read: its data now, its YAML document and line table parsed (by the full parser,
+ * which finds no mistake in it) the first time a diagnostic or a check needs them.
+ */
+function plainFile(path: string, text: string, data: unknown): SourceFile {
+  let parsed: SourceFile | undefined;
+  const full = (): SourceFile => (parsed ??= parseFully(path, text, undefined).file);
+  return {
+    path,
+    text,
+    data,
+    get doc() {
+      return full().doc;
+    },
+    get lines() {
+      return full().lines;
+    },
+  };
+}
+
+/**
+ * The full parse of a rule file's text (what loadSource does for a file the quick reader declines): YAML
+ * nesting while the syntax tree is built, then syntax, aliases, and the data.
+ */
+export function parseSource(path: string, text: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+  return parseFully(path, text, undefined);
+}
+
+function parseFully(path: string, text: string, early: EarlyProblem | undefined): { file: SourceFile; diagnostics: Diagnostic[] } {
+  const { Composer, LineCounter } = yaml();
+  const lines = new LineCounter();
   // The concrete syntax tree is built with a stack (but pops it recursively), and composing it into a document
   // recurses once per level of nesting: the nesting is checked while the tree is built, and again before composing.
   const parsed = early ? { tokens: [], problem: undefined } : parseTokens(text, lines);
@@ -103,6 +149,7 @@ const decoder = new TextDecoder('utf-8');
 
 /** The first document of the parsed tokens, as `parseDocument` composes it (a second document is an error). */
 function composeOne(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const { Composer, YAMLParseError } = yaml();
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, schema: 'core' });
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(tokens, true, length)) {
@@ -177,6 +224,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
  */
 function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[]; problem: EarlyProblem | undefined } {
   const max = RULE_FILE_LIMITS.maxYamlDepth;
+  const { Lexer, Parser } = yaml();
   const parser = new Parser(lines.addNewLine);
   const tokens: CST.Token[] = [];
   lines.addNewLine(0); // as Parser.parse() does before its first token
@@ -218,6 +266,7 @@ function yamlNestingProblem(tokens: readonly CST.Token[]): EarlyProblem | undefi
  * the collection it names nests without end.
  */
 function aliasNestingProblem(doc: Document.Parsed): EarlyProblem | undefined {
+  const { isAlias, isMap, isPair, isSeq } = yaml();
   const max = RULE_FILE_LIMITS.maxYamlDepth;
   const height = new Map<unknown, number>();
   const childrenOf = (n: unknown): unknown[] => {
@@ -267,6 +316,7 @@ function firstLine(message: string): string {
 
 /** The YAML node at a path, and the key node of the pair that holds it (if any). */
 export function nodeAt(file: SourceFile, path: DataPath): { node: Node | null; keyNode: Node | null } {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = file.doc.contents;
   let keyNode: Node | null = null;
   for (const step of path) {
@@ -288,6 +338,7 @@ export function nodeAt(file: SourceFile, path: DataPath): { node: Node | null; k
 
 /** Offsets [start, end) in the file text of a place. */
 export function offsetsOf(place: Place): [number, number] {
+  const { isScalar } = yaml();
   const { node, keyNode } = nodeAt(place.file, place.path);
   const target = place.key && keyNode ? keyNode : (node ?? keyNode);
   const range = target?.range;
