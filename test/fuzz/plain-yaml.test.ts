@@ -191,7 +191,8 @@ function printTree(tree: Tree, choices: number[]): string {
     }
     const f = flow(t);
     if (f !== null && pick(3) === 0) {
-      lines.push(`${pad}${head} ${f}`);
+      // on one line, or broken after its commas onto lines indented 0 to 3 past the column (0 is too little)
+      lines.push(`${pad}${head} ${pick(2) === 0 ? f : f.replace(/, /g, () => `,${['', ' # c'][pick(2)]}\n${' '.repeat(col + pick(4))}`)}`);
       return;
     }
     if (head !== '-' && 'seq' in t && pick(2) === 0) {
