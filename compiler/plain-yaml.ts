@@ -1,8 +1,8 @@
 /**
  * A quick reader for the plain YAML that rule files are written in: block
- * mappings and sequences, one-line flow collections, plain and quoted one-line
- * scalars, and literal or folded block scalars, resolved with the YAML 1.2
- * core schema exactly as the `yaml` package resolves them.
+ * mappings and sequences, flow collections (on one line or several), plain
+ * and quoted one-line scalars, and literal or folded block scalars, resolved
+ * with the YAML 1.2 core schema exactly as the `yaml` package resolves them.
  *
  * It reads the file's data only, and declines (returns undefined) at the first
  * thing outside that subset or anything the `yaml` package would report: tabs,
@@ -37,7 +37,7 @@ const decline = (): never => {
 };
 
 /** Core-schema resolution of a plain scalar, as the `yaml` package does it (null, bool, int, float, string). */
-export function resolvePlain(s: string): unknown {
+function resolvePlain(s: string): unknown {
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === 't' || s[0] === 'T';
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
