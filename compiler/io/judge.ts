@@ -35,7 +35,11 @@ export const SHARDS_UNKNOWN_SIZE = 64;
 /** At most this many shards (two bytes per record say which). */
 export const MAX_SHARDS = 4000;
 /** Characters a shard's file writer holds before appending them. */
-const SHARD_BLOCK = 32 << 10;
+const SHARD_BLOCK = 16 << 10;
+/** Bytes each shard's reader takes at a time when the results are put back in order. */
+const READ_BLOCK = 16 << 10;
+/** Records per block of the record → file table. */
+const WHERE_BLOCK = 1 << 16;
 
 /**
  * How many shards `--shards` asks for: a number, or `auto` (undefined): 0 for a file under SHARD_MIN_BYTES,
@@ -143,8 +147,8 @@ function collecting(validator: Validator, options: object): { add(line: unknown)
 class Sharded {
   private readonly folder = new ShardFolder();
   private readonly writers: EntryWriter[];
-  /** Per record, the file its result comes from. */
-  private where = new Uint16Array(1 << 16);
+  /** Per record, the file its result comes from: blocks of WHERE_BLOCK records (two bytes each, never copied to grow). */
+  private readonly where: Uint16Array[] = [];
 
   constructor(private readonly validator: Validator, private readonly options: object, private readonly n: number) {
     this.writers = Array.from({ length: n + 1 }, (_, s) => new EntryWriter(this.folder.path(s === n ? 'alone' : `shard-${s}`), SHARD_BLOCK));
@@ -152,19 +156,17 @@ class Sharded {
 
   add(index: number, record: unknown, side: Side | null): void {
     const key = side?.problem === undefined ? this.validator.shardKey!(record, this.options) : null;
-    if (index >= this.where.length) {
-      const grown = new Uint16Array(this.where.length * 2);
-      grown.set(this.where);
-      this.where = grown;
-    }
+    const block = Math.floor(index / WHERE_BLOCK);
+    while (this.where.length <= block) this.where.push(new Uint16Array(WHERE_BLOCK));
+    const where = this.where[block]!;
     if (key === null) {
-      this.where[index] = this.n;
+      where[index % WHERE_BLOCK] = this.n;
       const result = this.validator.validateLine!(record, this.options);
       result.index = index;
       this.writers[this.n]!.addLine(resultEntry([withSide(result, side), side?.month ?? null]));
     } else {
       const s = shardOf(key, this.n);
-      this.where[index] = s;
+      where[index % WHERE_BLOCK] = s;
       this.writers[s]!.addLine(recordEntry(index, record, side));
     }
   }
@@ -189,9 +191,9 @@ class Sharded {
       });
       out.flush();
     }
-    const readers = Array.from({ length: this.n + 1 }, (_, s) => (s === this.n || this.writers[s]!.count > 0 ? new EntryReader(this.folder.path(s === this.n ? 'alone' : `results-${s}`)) : null));
+    const readers = Array.from({ length: this.n + 1 }, (_, s) => (s === this.n || this.writers[s]!.count > 0 ? new EntryReader(this.folder.path(s === this.n ? 'alone' : `results-${s}`), READ_BLOCK) : null));
     try {
-      for (let i = 0; i < count; i++) yield readers[this.where[i]!]!.next() as [OutputResult, string | null];
+      for (let i = 0; i < count; i++) yield readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!.next() as [OutputResult, string | null];
     } finally {
       for (const r of readers) r?.close();
     }

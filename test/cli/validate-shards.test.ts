@@ -130,6 +130,16 @@ describe('validate in shards gives what validating at once gives', () => {
       expect(got).toEqual(want);
     }
   });
+
+  it('more records than one block of the record → shard table (70,000 lines, 5 shards)', async () => {
+    const bundle = await bundleOf(DHCS);
+    const lines = generated(70_000, 3);
+    const judge = new Judge(bundle as never, {}, 5);
+    lines.forEach((l) => judge.add(l, null, 0));
+    const got = [...judge.results()].map(([r]) => r);
+    judge.dispose();
+    expect(got).toEqual(bundle.validate(lines));
+  });
 });
 
 describe('the bundle\'s shardKey', () => {
