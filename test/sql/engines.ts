@@ -1,0 +1,135 @@
+/**
+ * SQL engines for the tests: embedded DuckDB, and a throwaway PostgreSQL
+ * cluster (Debian's `postgresql`: initdb into a temporary folder, started on a
+ * private port and socket directory, stopped and removed at the end). When
+ * `.ci/run` has started a server it names it in CODEGUIDE_PG_SOCKET_DIR and
+ * CODEGUIDE_PG_PORT, and each test file uses its own database there.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { appendEncounterRows, DUCKDB_ENCOUNTER_TABLE, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
+import { ENCOUNTER_COLUMNS, resultOfRow, type EncounterRow, type LineResultShape } from '../../compiler/engines/rows.ts';
+import { formatDay } from '../../runtime/record.js';
+
+/** A database holding one compiled script, that judges batches of rows. */
+export interface SqlEngine {
+  name: 'duckdb' | 'postgres';
+  /** Replace the rows of encounter_lines and read codeguide_results in line order. */
+  judge(rows: readonly EncounterRow[]): Promise<LineResultShape[]>;
+  close(): Promise<void>;
+}
+
+export const POSTGRES_ENCOUNTER_TABLE = `CREATE TABLE encounter_lines (
+  line_index BIGINT, claim_id TEXT, line_number DOUBLE PRECISION, member_id TEXT, service_date DATE, service_date_end DATE,
+  procedure_code TEXT, modifiers TEXT[], units DOUBLE PRECISION, minutes DOUBLE PRECISION, amount DOUBLE PRECISION, place_of_service TEXT,
+  staff_credential TEXT, rendering_taxonomy TEXT, plan_id TEXT)`;
+
+export async function duckdbEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
+  const { instance, connection } = await openDuckDb({ threads: 2 });
+  await connection.run(DUCKDB_ENCOUNTER_TABLE);
+  await runScript(connection, script);
+  return {
+    name: 'duckdb',
+    async judge(rows) {
+      await connection.run('DELETE FROM encounter_lines');
+      await appendEncounterRows(connection, rows);
+      const read = await connection.runAndReadAll('SELECT * FROM codeguide_results ORDER BY line_index');
+      return read.getRowObjectsJS().map((r) => resultOfRow(r as Record<string, unknown>, attributes));
+    },
+    async close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function postgresBin(): string {
+  const find = () => {
+    const viaConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+    if (viaConfig.status === 0 && existsSync(join(viaConfig.stdout.trim(), 'initdb'))) return viaConfig.stdout.trim();
+    const base = '/usr/lib/postgresql';
+    if (!existsSync(base)) return null;
+    const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+    return versions.length ? join(base, versions[0]!, 'bin') : null;
+  };
+  let bin = find();
+  if (bin === null && process.getuid?.() === 0) {
+    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', 'postgresql'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    bin = find();
+  }
+  if (bin === null) throw new Error('PostgreSQL is not installed: install the Debian package "postgresql" (apt-get install -y postgresql)');
+  return bin;
+}
+
+/** A PostgreSQL server for the tests: the one .ci/run started, or a throwaway cluster of our own. */
+async function startServer(): Promise<{ host: string; port: number; stop(): void }> {
+  if (process.env.CODEGUIDE_PG_SOCKET_DIR && process.env.CODEGUIDE_PG_PORT) {
+    return { host: process.env.CODEGUIDE_PG_SOCKET_DIR, port: Number(process.env.CODEGUIDE_PG_PORT), stop() {} };
+  }
+  const bin = postgresBin();
+  const dir = mkdtempSync(join(tmpdir(), 'codeguide-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) => {
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
+    const r = spawnSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
+  };
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const port = 20000 + Math.floor(Math.random() * 30000);
+  run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
+  run('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=''`, '-l', join(dir, 'log'), '-w', 'start']);
+  return {
+    host: dir,
+    port,
+    stop() {
+      try { run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']); } finally { rmSync(dir, { recursive: true, force: true }); }
+    },
+  };
+}
+
+function rowJson(r: EncounterRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of ENCOUNTER_COLUMNS) {
+    const v = r[c.name];
+    out[c.name] = c.kind === 'date' && v !== null ? formatDay(v as number) : v;
+  }
+  return out;
+}
+
+export async function postgresEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
+  const server = await startServer();
+  const admin = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  const database = `codeguide_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database });
+  await client.connect();
+  await client.query(POSTGRES_ENCOUNTER_TABLE);
+  await client.query(script);
+  return {
+    name: 'postgres',
+    async judge(rows) {
+      await client.query('TRUNCATE encounter_lines');
+      for (let i = 0; i < rows.length; i += 20_000) {
+        const batch = JSON.stringify(rows.slice(i, i + 20_000).map(rowJson));
+        await client.query('INSERT INTO encounter_lines SELECT * FROM json_populate_recordset(NULL::encounter_lines, $1::json)', [batch]);
+      }
+      const read = await client.query('SELECT * FROM codeguide_results ORDER BY line_index');
+      return read.rows.map((r: Record<string, unknown>) => resultOfRow(r, attributes));
+    },
+    async close() {
+      await client.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+      await admin.end();
+      server.stop();
+    },
+  };
+}
