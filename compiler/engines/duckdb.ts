@@ -147,3 +147,25 @@ export async function viewParquet(connection: DuckDBConnection, path: string): P
   });
   await connection.run(`CREATE OR REPLACE VIEW encounter_lines AS SELECT file_row_number AS line_index, ${cols.join(', ')} FROM read_parquet(${file}, file_row_number = true)`);
 }
+
+/**
+ * Judge a file inside DuckDB: JSON Lines or CSV (read by Codeguide's readers, so every line gets a result) or
+ * Parquet (read by DuckDB). Yields one result per record, in input order.
+ */
+export async function* validateFileWithDuckDb(loaded: LoadResult, path: string, format: 'jsonl' | 'csv' | 'parquet', options: DuckDbOptions = {}): AsyncGenerator<LineResultShape> {
+  if (format !== 'parquet') {
+    const { openInput, readRecords } = await import('../input.ts');
+    const input = await openInput(path);
+    yield* validateWithDuckDb(loaded, readRecords(input.stream, format), options);
+    return;
+  }
+  const { instance, connection } = await openDuckDb(options);
+  try {
+    await viewParquet(connection, path);
+    await runScript(connection, compileSql(loaded, { dialect: 'duckdb' }));
+    for await (const chunk of readResults(connection, resultAttributes(loaded))) yield* chunk;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

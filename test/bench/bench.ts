@@ -111,3 +111,6 @@ if (gc) {
   const after = process.memoryUsage().heapUsed;
   console.log(`memory: the ${kept.length.toLocaleString('en-US')} results take ${((after - before) / 1e6).toFixed(0)} MB (${Math.round((after - before) / kept.length)} bytes a line)`);
 }
+
+// The DuckDB engine over 1M and 10M lines beside the JavaScript CLI (BENCH_LINES picks one size).
+await (await import('./duckdb.ts')).benchDuckDb();

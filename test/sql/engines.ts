@@ -65,6 +65,16 @@ function postgresBin(): string {
   return bin;
 }
 
+let shared: Promise<{ host: string; port: number; stop(): void }> | null = null;
+
+/** Stop the throwaway cluster this test file started (call from afterAll). */
+export async function stopPostgres(): Promise<void> {
+  if (shared === null) return;
+  const server = await shared;
+  shared = null;
+  server.stop();
+}
+
 /** A PostgreSQL server for the tests: the one .ci/run started, or a throwaway cluster of our own. */
 async function startServer(): Promise<{ host: string; port: number; stop(): void }> {
   if (process.env.CODEGUIDE_PG_SOCKET_DIR && process.env.CODEGUIDE_PG_PORT) {
@@ -105,12 +115,13 @@ function rowJson(r: EncounterRow): Record<string, unknown> {
 }
 
 export async function postgresEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
-  const server = await startServer();
+  shared ??= startServer();
+  const server = await shared;
   const admin = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
   await admin.connect();
   const database = `codeguide_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
   await admin.query(`CREATE DATABASE ${database}`);
-  const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database });
+  const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database, options: process.env.PGJIT === 'on' ? undefined : '-c jit=off' });
   await client.connect();
   await client.query(POSTGRES_ENCOUNTER_TABLE);
   await client.query(script);
@@ -129,7 +140,6 @@ export async function postgresEngine(script: string, attributes: readonly string
       await client.end();
       await admin.query(`DROP DATABASE IF EXISTS ${database}`);
       await admin.end();
-      server.stop();
     },
   };
 }

@@ -11,7 +11,7 @@ import { resultAttributes } from '../../compiler/engines/duckdb.ts';
 import { encounterRow, type EncounterRow, type LineResultShape } from '../../compiler/engines/rows.ts';
 import { compileSql } from '../../compiler/emit/sql/index.ts';
 import { bundleOf, DHCS, MINI, mustLoad } from '../helpers.ts';
-import { duckdbEngine, postgresEngine, type SqlEngine } from './engines.ts';
+import { duckdbEngine, postgresEngine, stopPostgres, type SqlEngine } from './engines.ts';
 
 const CPT = 'test/fixtures/cpt/cpt-guidance';
 
@@ -24,8 +24,8 @@ describe.each([DHCS, MINI, CPT])('examples of %s through SQL', (dir) => {
   beforeAll(async () => {
     engines.push(await duckdbEngine(compileSql(loaded, { dialect: 'duckdb' }), attributes));
     engines.push(await postgresEngine(compileSql(loaded, { dialect: 'postgres' }), attributes));
-  });
-  afterAll(async () => { for (const e of engines) await e.close(); });
+  }, 300_000);
+  afterAll(async () => { for (const e of engines) await e.close(); await stopPostgres(); }, 60_000);
 
   it('group keys are text fields, so examples can be kept apart by suffixes', () => {
     for (const k of keyFields) expect(['memberId', 'claimId', 'planId', 'renderingTaxonomy', 'staffCredential', 'procedureCode']).toContain(k);

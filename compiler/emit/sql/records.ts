@@ -16,9 +16,14 @@ export function snake(name: string): string {
 
 /** The internal column of a line field: `f_` record and derived fields, `e_` entry fields, `a_` attributes. */
 export function fieldColumn(d: Dialect, name: string, attributes: ReadonlySet<string>): Sql {
-  if (name === 'billableUnits' || RECORD_FIELDS.some((f) => f.name === name) || DERIVED_FIELDS.some((f) => f.name === name)) return d.q.ident(`f_${name}`);
-  if (attributes.has(name)) return d.q.ident(`a_${name}`);
-  return d.q.ident(`e_${name}`);
+  return d.q.ident(fieldColumnName(name, attributes));
+}
+
+/** The name of {@link fieldColumn}, unquoted. */
+export function fieldColumnName(name: string, attributes: ReadonlySet<string>): string {
+  if (name === 'billableUnits' || RECORD_FIELDS.some((f) => f.name === name) || DERIVED_FIELDS.some((f) => f.name === name)) return `f_${name}`;
+  if (attributes.has(name)) return `a_${name}`;
+  return `e_${name}`;
 }
 
 /** One record problem: when it applies and its message. */

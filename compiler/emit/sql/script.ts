@@ -9,13 +9,14 @@
  * aggregate, so an engine can partition the work by member.
  */
 import { formatDay } from '../../../runtime/record.js';
+import { RECORD_FIELDS } from '../../fields.ts';
 import { aggregatesOf, visit } from '../../plan/fold.ts';
 import type { EditionPlan, ValidatorPlan, VariantPlan } from '../../plan/plan.ts';
 import type { IR, IRNode, Rule, Template } from '../../model.ts';
 import { Sql, commentSql, indentSql, int, joinSql, sql } from './builder.ts';
 import { dialectOf, type Dialect, type DialectName } from './dialect.ts';
 import { constant, printSql, shownSql, type SqlContext } from './expr.ts';
-import { checkedSelect, fieldColumn, inputSelect, lookupKey, recordProblems, snake } from './records.ts';
+import { checkedSelect, fieldColumn, fieldColumnName, inputSelect, lookupKey, recordProblems, snake } from './records.ts';
 
 /** Day-number stand-ins for open ends (±Infinity in the plan). */
 const NEVER = 1e12;
@@ -27,7 +28,7 @@ const RESULT_COLUMNS = new Set(['line_index', 'claim_id', 'line_number', 'status
 interface Slot { column: Sql; rule: Rule; when: Sql; message: Template; witness: number | null }
 
 /** An aggregate of a cross-line rule, computed by one grouped self-join. */
-interface Aggregate { k: number; node: IRNode<'any' | 'count' | 'sum'>; judges: number[]; members: number[]; key: string[]; perDay: boolean }
+interface Aggregate { k: number; node: IRNode<'any' | 'count' | 'sum'>; judges: number[]; members: number[]; key: string[]; perDay: boolean; witnessFields: Set<string> }
 
 class ScriptPrinter {
   readonly d: Dialect;
@@ -53,16 +54,21 @@ class ScriptPrinter {
     return fieldColumn(this.d, name, new Set(this.attributes.keys()));
   }
 
-  private ctx(holders: { this: string; other?: string; witness?: string | null }, aggregate?: (n: IRNode<'any' | 'count' | 'sum'>) => Sql): SqlContext {
+  private ctx(holders: { this: string; other?: string; witness?: number | null }, aggregate?: (n: IRNode<'any' | 'count' | 'sum'>) => Sql): SqlContext {
     const d = this.d;
     const bandings = new Map(this.plan.editions.flatMap((e) => [...e.rules.bandings]));
     return {
       d,
       bandings,
       field: (name, of) => {
-        const h = of === 'this' ? holders.this : of === 'other' ? holders.other : holders.witness;
+        if (of === 'witness') {
+          // A message's other line: its fields were read by the aggregate that found it (null when none was found).
+          if (holders.witness === undefined) throw new Error(`other.${name} is not available here`);
+          if (holders.witness === null) return constant(d, null, { base: 'null', nullable: true });
+          return sql`${d.q.ident(holders.this)}.${this.witnessColumn(holders.witness, name)}`;
+        }
+        const h = of === 'this' ? holders.this : holders.other;
         if (h === undefined) throw new Error(`other.${name} is not available here`);
-        if (h === null) return constant(d, null, { base: 'null', nullable: true });
         return sql`${d.q.ident(h)}.${this.col(name)}`;
       },
       aggregate: aggregate ?? (() => { throw new Error('an aggregate cannot appear here'); }),
@@ -156,14 +162,16 @@ class ScriptPrinter {
         const slot = e.slots.findIndex((g) => g.name === node.group);
         const group = e.slots[slot]!;
         const members = variants.filter((v) => v.member[slot]).map((v) => this.vids.get(v)!);
-        const agg: Aggregate = { k: this.aggregates.length, node, judges, members, key: group.key, perDay: group.perDay };
+        const agg: Aggregate = { k: this.aggregates.length, node, judges, members, key: group.key, perDay: group.perDay, witnessFields: new Set() };
         this.aggregates.push(agg);
         this.aggOf.set(node, agg);
       }
       const ctx = this.ctx({ this: 'l' }, (n) => this.aggregateValue(n));
-      let usesOther = false;
-      for (const p of rule.message) if ('expr' in p) visit(p.expr, (x) => { if (x.k === 'field' && x.of === 'other') usesOther = true; });
+      const otherFields = new Set<string>();
+      for (const p of rule.message) if ('expr' in p) visit(p.expr, (x) => { if (x.k === 'field' && x.of === 'other') otherFields.add(x.name); });
+      const usesOther = otherFields.size > 0;
       const firstAny = nodes.find((n) => n.k === 'any');
+      if (usesOther && firstAny) for (const f of otherFields) this.aggOf.get(firstAny)!.witnessFields.add(f);
       slots.push({
         column: next(), rule, message: rule.message, witness: usesOther && firstAny ? this.aggOf.get(firstAny)!.k : null,
         when: sql`(${this.vidsIn(judges)} AND ${printSql(rule.when!.ir, ctx)})`,
@@ -182,7 +190,14 @@ class ScriptPrinter {
   private aggregateCte(a: Aggregate): Sql {
     const d = this.d;
     const ctx = this.ctx({ this: 'l', other: 'o' });
-    const keys = a.key.map((k) => d.same(sql`o.${this.col(k)}`, sql`l.${this.col(k)}`));
+    // Plain equality where a key cannot be null (engines hash-join on it); else equal nullness and equal values.
+    const keys = a.key.map((k) => {
+      const [o, l] = [sql`o.${this.col(k)}`, sql`l.${this.col(k)}`];
+      const field = RECORD_FIELDS.find((f) => f.name === k);
+      if (field?.required) return sql`${o} = ${l}`;
+      const blank = field?.type === 'date' || field?.type === 'number' ? d.num(0) : field?.type === 'list' ? d.textList([]) : Sql.trusted(`''`);
+      return sql`(${o} IS NULL) = (${l} IS NULL) AND coalesce(${o}, ${blank}) = coalesce(${l}, ${blank})`;
+    });
     if (a.perDay) keys.push(sql`o.${this.col('serviceDate')} <= l.last_day`, sql`l.${this.col('serviceDate')} <= o.last_day`);
     const n = a.node;
     const value = n.k === 'sum'
@@ -191,12 +206,22 @@ class ScriptPrinter {
         ? sql`min(CASE WHEN ${printSql(n.pred, ctx)} THEN o.li END)`
         : sql`CAST(sum(CASE WHEN ${printSql(n.pred, ctx)} THEN 1 ELSE 0 END) AS ${d.types.double})`;
     const members = a.members.length ? this.d.inList(Sql.trusted('o.vid'), a.members.map(int)) : Sql.trusted('FALSE');
-    return sql`${d.q.ident(`cg_a${a.k}`)} AS ${this.materialized()}(
-  SELECT l.li AS li, ${value} AS g
+    const grouped = sql`SELECT l.li AS li, ${value} AS g
   FROM cg_lines l JOIN cg_lines o ON o.li <> l.li AND o.ed = l.ed AND ${joinSql(keys, ' AND ')}
   WHERE ${this.vidsIn(a.judges)} AND ${members}
-  GROUP BY l.li
+  GROUP BY l.li`;
+    if (a.witnessFields.size === 0) return sql`${d.q.ident(`cg_a${a.k}`)} AS ${this.materialized()}(\n  ${grouped}\n)`;
+    // The first line found, for messages: its fields are read here, for the few lines the rule judges.
+    const fields = [...a.witnessFields].map((f) => sql`w.${this.col(f)} AS ${this.witnessColumn(a.k, f)}`);
+    return sql`${d.q.ident(`cg_a${a.k}`)} AS ${this.materialized()}(
+  SELECT x.li, x.g, ${joinSql(fields, ', ')}
+  FROM (${grouped}) x LEFT JOIN cg_lines w ON w.li = x.g
 )`;
+  }
+
+  /** The column holding a field of the line aggregate `k` found, for messages. */
+  private witnessColumn(k: number, field: string): Sql {
+    return this.d.q.ident(`w${k}_${fieldColumnName(field, new Set(this.attributes.keys()))}`);
   }
 
   private materialized(): Sql {
@@ -204,7 +229,7 @@ class ScriptPrinter {
   }
 
   private message(t: Template, witness: number | null): Sql {
-    const ctx = this.ctx({ this: 'l', witness: witness === null ? null : `w${witness}` });
+    const ctx = this.ctx({ this: 'l', witness });
     const parts = t.map((p) => ('text' in p ? this.d.q.text(p.text) : shownSql(p.expr, ctx)));
     return parts.length ? sql`(${joinSql(parts, ' || ')})` : this.d.q.text('');
   }
@@ -227,7 +252,6 @@ class ScriptPrinter {
     const billable = this.billable();
     const slots = this.slots.flat();
     const aggJoins = this.aggregates.map((a) => sql`\n  LEFT JOIN ${d.q.ident(`cg_a${a.k}`)} ON ${d.q.ident(`cg_a${a.k}`)}.li = l.li`);
-    const witnesses = [...new Set(slots.flatMap((s) => (s.witness === null ? [] : [s.witness])))];
     const problems = recordProblems(d);
     const invalidRule = editions[0]!.builtin.record;
     const findings = sql`CASE
@@ -249,7 +273,7 @@ class ScriptPrinter {
   FROM cg_ed l LEFT JOIN codeguide_variants v ON v.edition_index = l.ed AND v.lookup_key = l.lookup_key AND ${sd} >= v.pick_from AND ${sd} < v.pick_until\n)`,
       sql`cg_lines AS ${this.materialized()}(\n  SELECT l.*, ${billable} AS ${this.col('billableUnits')}\n  FROM cg_cls l\n)`,
       ...this.aggregates.map((a) => this.aggregateCte(a)),
-      sql`cg_judged AS (\n  SELECT l.*, ${joinSql([...this.aggregates.map((a) => sql`${d.q.ident(`cg_a${a.k}`)}.g AS ${d.q.ident(`g_${a.k}`)}`), ...slots.map((s) => sql`coalesce(${s.when}, FALSE) AS ${s.column}`)], ',\n    ')}
+      sql`cg_judged AS (\n  SELECT l.*, ${joinSql([...this.aggregates.flatMap((a) => [...a.witnessFields].map((f) => sql`${d.q.ident(`cg_a${a.k}`)}.${this.witnessColumn(a.k, f)}`)), ...slots.map((s) => sql`coalesce(${s.when}, FALSE) AS ${s.column}`)], ',\n    ')}
   FROM cg_lines l${aggJoins}\n)`,
     ];
     const results = joinSql([
@@ -263,8 +287,7 @@ class ScriptPrinter {
       sql`CASE WHEN l.invalid THEN ${constant(d, null, { base: 'string', nullable: true })} ELSE ${byEdition((e) => d.q.text(e.version), constant(d, null, { base: 'string', nullable: true }))} END AS guidance_version`,
       sql`${findings} AS findings`,
     ], ',\n  ');
-    const witnessJoins = witnesses.map((k) => sql`\n  LEFT JOIN cg_lines ${d.q.ident(`w${k}`)} ON ${d.q.ident(`w${k}`)}.li = l.${d.q.ident(`g_${k}`)}`);
-    const body = sql`WITH\n${joinSql(ctes, ',\n')}\nSELECT\n  ${results}\nFROM cg_judged l${witnessJoins}`;
+    const body = sql`WITH\n${joinSql(ctes, ',\n')}\nSELECT\n  ${results}\nFROM cg_judged l`;
     const header = [
       commentSql(`Generated by codeguide from ${this.plan.guidance} ${editions.map((e) => e.version).join(', ')} (source sha256 ${this.plan.sourceHash}) for ${d.name}. Do not edit.`),
       commentSql('Reads the table or view encounter_lines (PRODUCT section 10 columns); creates the reference tables and the view codeguide_results.'),
