@@ -4,22 +4,25 @@
  * so one mistake is reported once, not as a cascade.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { checkBanding } from './checks/banding.ts';
 import { checkCatalogue, checkSetPatterns } from './checks/catalogue.ts';
 import { checkReachability } from './checks/reachability.ts';
-import { checkCitations, checkExampleDates, checkExampleReferences, checkRules } from './checks/rules.ts';
+import { checkCitations, checkExampleReferences, checkRules } from './checks/rules.ts';
 import { didYouMean, hasErrors, mergeRepeats, sortDiagnostics, type Diagnostic } from './diagnostics.ts';
 import { emitBundle, type Bundle } from './emit/bundle.ts';
-import { gather, listVersions, readVersion } from './load.ts';
+import { describeKind, entryKind, findVersions, isRuleFileName, listFolder } from './files.ts';
+import { compareVersions, gather, listVersions, readVersion, type LoadedRuleSet } from './load.ts';
+import { checkStructure } from './schema.ts';
 import { RECORD_FIELDS, recordField } from './fields.ts';
 import type { CheckedExpr, Rule, RuleSet } from './model.ts';
 import { exclusiveCondition, makeScope, resolveExpr, resolveTemplate } from './resolve.ts';
 import { patternKey } from './codes.ts';
 import { aggregatesOf } from './plan/fold.ts';
 import { planEdition } from './plan/plan.ts';
-import { diagnosticAt, fileDiagnostic } from './source.ts';
+import { diagnosticAt, fileDiagnostic, type SourceFile } from './source.ts';
+import { checkChoices } from './profile/choices.ts';
+import type { ProfileObject } from './profile/profile.ts';
 
 export interface LoadResult {
   /** Checked rule sets, oldest first; empty when there were errors. */
@@ -37,13 +40,15 @@ export function loadRules(dir: string, version?: string): LoadResult {
   const full = resolve(dir);
   const shown = relative(process.cwd(), full) || '.';
   const fail = (d: Diagnostic): LoadResult => ({ versions: [], diagnostics: [d], sourceHash: '' });
-  if (!existsSync(full)) return fail(fileDiagnostic(shown, 'read-error', 'no such folder', 'give the path of a rule folder, e.g. rules/dhcs-ecm-cs'));
-  let isVersionDir: boolean;
-  try {
-    isVersionDir = readdirSync(full).some((f) => f.endsWith('.yaml') || f.endsWith('.yml'));
-  } catch (err) {
-    return fail(fileDiagnostic(shown, 'read-error', `cannot read the folder: ${(err as Error).message}`, 'give the path of a rule folder'));
+  const kind = entryKind(full);
+  if (kind.kind !== 'folder') {
+    const what = kind.kind === 'unreadable' && kind.detail === 'it does not exist' ? 'no such folder' : `not a folder: ${describeKind(kind.kind, kind.detail)}`;
+    return fail(fileDiagnostic(shown, 'read-error', what, 'give the path of a rule folder, e.g. rules/dhcs-ecm-cs'));
   }
+  const listing = listFolder(full);
+  if (listing.error !== null) return fail(fileDiagnostic(shown, 'read-error', `cannot read the folder: ${listing.error}`, 'give the path of a rule folder'));
+  const isVersionDir = listing.entries.some((e) => isRuleFileName(e.name));
+  const skipped: Diagnostic[] = [];
   let guidanceDir = full;
   let versionNames: string[];
   if (isVersionDir) {
@@ -53,8 +58,14 @@ export function loadRules(dir: string, version?: string): LoadResult {
       return fail(fileDiagnostic(shown, 'unknown-version', `this folder holds version ${basename(full)}, not ${version}`, `give the guidance folder ${relative(process.cwd(), guidanceDir)}`));
     }
   } else {
-    versionNames = listVersions(full);
-    if (versionNames.length === 0) return fail(fileDiagnostic(shown, 'no-rules', 'no version folders with rule files here', 'rule files live in rules/<guidance>/<version>/*.yaml'));
+    const found = findVersions(full);
+    skipped.push(...found.diagnostics);
+    versionNames = found.versions.sort(compareVersions);
+    if (versionNames.length === 0) {
+      const why = skipped.length > 0 ? `; skipped: ${skipped.map((d) => d.file).join(', ')}` : '';
+      const none = fileDiagnostic(shown, 'no-rules', `no version folders with rule files here${why}`, 'rule files live in rules/<guidance>/<version>/*.yaml');
+      return { versions: [], diagnostics: sortDiagnostics([none, ...skipped]), sourceHash: '' };
+    }
     if (version !== undefined) {
       if (!versionNames.includes(version)) {
         return fail(fileDiagnostic(shown, 'unknown-version', `no version ${version} here`, didYouMean(version, versionNames, `versions: ${versionNames.join(', ')}`)));
@@ -63,28 +74,110 @@ export function loadRules(dir: string, version?: string): LoadResult {
     }
   }
   const guidanceId = basename(guidanceDir);
+  // Every edition of the guidance may be needed: an edition is read over the one it extends.
+  const editions = new EditionReader(guidanceDir, guidanceId, [...new Set([...listVersions(guidanceDir), ...versionNames])]);
   const versions: RuleSet[] = [];
-  const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
   for (const v of versionNames) {
-    const result = checkVersion(resolve(guidanceDir, v), guidanceId, v);
-    diagnostics.push(...result.diagnostics);
-    if (result.rules) {
-      versions.push(result.rules);
-      hash.update(`${v}\0${result.rules.sourceHash}\0`);
+    const rules = editions.checked(v);
+    if (rules) {
+      versions.push(rules);
+      hash.update(`${v}\0${rules.sourceHash}\0`);
     }
   }
-  const failed = hasErrors(diagnostics);
-  if (!failed) diagnostics.push(...checkExampleDates(versions));
+  const diagnostics = [...skipped, ...editions.diagnostics()];
+  const failed = hasErrors(diagnostics) || versions.length < versionNames.length;
   return { versions: failed ? [] : versions, diagnostics: sortDiagnostics(diagnostics), sourceHash: failed ? '' : hash.digest('hex') };
 }
 
-/** Every phase for one version folder. */
-function checkVersion(versionDir: string, guidanceId: string, version: string): { rules: RuleSet | null; diagnostics: Diagnostic[] } {
-  const read = readVersion(versionDir);
-  if (hasErrors(read.diagnostics)) return { rules: null, diagnostics: read.diagnostics };
-  const { loaded, diagnostics } = gather(read.files, versionDir, guidanceId, version);
-  if (!loaded || hasErrors(diagnostics)) return { rules: null, diagnostics };
+/**
+ * Reads editions once each, in the order extension needs (an edition after the one it extends), and keeps
+ * every edition's diagnostics once, however many editions extend it.
+ */
+class EditionReader {
+  private readonly gathered = new Map<string, { loaded: LoadedRuleSet | null; diagnostics: Diagnostic[] }>();
+  private readonly done = new Map<string, { rules: RuleSet | null; diagnostics: Diagnostic[] }>();
+  private readonly reading: string[] = [];
+
+  constructor(private readonly guidanceDir: string, private readonly guidanceId: string, private readonly names: readonly string[]) {}
+
+  /** An edition's declarations gathered over its base's; null when it (or a base) has errors. */
+  gather(version: string): LoadedRuleSet | null {
+    const known = this.gathered.get(version);
+    if (known) return known.loaded;
+    this.reading.push(version);
+    const result = this.read(version);
+    this.reading.pop();
+    this.gathered.set(version, result);
+    return hasErrors(result.diagnostics) ? null : result.loaded;
+  }
+
+  private read(version: string): { loaded: LoadedRuleSet | null; diagnostics: Diagnostic[] } {
+    const dir = resolve(this.guidanceDir, version);
+    const read = readVersion(dir);
+    const gFile = read.files.find((f) => isObj(f.data) && isObj(f.data.guidance));
+    const baseName = gFile ? (gFile.data as { guidance: { extends?: unknown } }).guidance.extends : undefined;
+    // Files that read as YAML are checked for structure again below, with the base's attributes.
+    const kept = read.diagnostics.filter((d) => baseName === undefined || ['read-error', 'no-rules', 'yaml-syntax', 'duplicate-key'].includes(d.code));
+    if (hasErrors(kept)) return { loaded: null, diagnostics: kept };
+    if (baseName === undefined || gFile === undefined) return gather(read.files, dir, this.guidanceId, version);
+    const base = String(baseName);
+    const at = { file: gFile, path: ['guidance', 'extends'] };
+    if (!this.names.includes(base) || base === version) {
+      const others = this.names.filter((n) => n !== version);
+      return { loaded: null, diagnostics: [diagnosticAt(at, 'unknown-base', base === version ? `edition ${version} extends itself` : `there is no edition "${base}" of ${this.guidanceId} to extend`,
+        didYouMean(base, others, others.length ? `editions here: ${others.join(', ')}` : 'the edition it extends must be a folder beside this one'))] };
+    }
+    if (this.reading.includes(base)) {
+      const loop = [...this.reading.slice(this.reading.indexOf(base)), base].join(' → ');
+      return { loaded: null, diagnostics: [diagnosticAt(at, 'extends-cycle', `editions extend each other in a circle: ${loop}`,
+        'an edition extends an older one; the oldest edition extends none')] };
+    }
+    const baseLoaded = this.gather(base);
+    if (!baseLoaded) return { loaded: null, diagnostics: [] }; // the base's own errors are reported for it
+    // The base's declared attributes may be given by this edition's entries: check their structure with them.
+    const attributes = [...new Set([...baseLoaded.declarations.named.attributes.keys(), ...ownAttributes(read.files)])].sort();
+    const structure = read.files.flatMap((f) => checkStructure(f, attributes));
+    if (hasErrors([...kept, ...structure])) return { loaded: null, diagnostics: [...kept, ...structure] };
+    return gather(read.files, dir, this.guidanceId, version, { declarations: baseLoaded.declarations, sourceHash: baseLoaded.rules.sourceHash });
+  }
+
+  /** An edition checked through every phase; null when it has errors. */
+  checked(version: string): RuleSet | null {
+    let known = this.done.get(version);
+    if (!known) {
+      const loaded = this.gather(version);
+      known = loaded ? checkVersion(loaded, this.gathered.get(version)!.diagnostics) : { rules: null, diagnostics: [] };
+      this.done.set(version, known);
+    }
+    return known.rules;
+  }
+
+  /** The diagnostics of every edition read, each once (an item inherited by several editions is reported once). */
+  diagnostics(): Diagnostic[] {
+    const all = [...[...this.gathered.values()].flatMap((g) => g.diagnostics), ...[...this.done.values()].flatMap((d) => d.diagnostics)];
+    const seen = new Set<string>();
+    return all.filter((d) => {
+      const key = `${d.file}\0${d.line}\0${d.col}\0${d.code}\0${d.severity}\0${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The attribute names an edition's own files declare. */
+function ownAttributes(files: readonly SourceFile[]): string[] {
+  return files.flatMap((f) => (isObj(f.data) && isObj(f.data.attributes) ? Object.keys(f.data.attributes) : []));
+}
+
+/** Every phase after gathering, for one edition (`gathered`: what gathering reported, warnings only). */
+function checkVersion(loaded: LoadedRuleSet, gathered: Diagnostic[]): { rules: RuleSet | null; diagnostics: Diagnostic[] } {
+  const diagnostics = gathered;
   const pre = loaded.rules;
 
   // Declarations the expressions depend on come first: an unknown modifier in the catalogue should not also
@@ -98,6 +191,7 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
     ...checkRules(pre),
     ...checkCitations(pre),
     ...checkExampleReferences(pre),
+    ...(hasErrors(catalogue) ? [] : checkChoices(pre)),
     ...[...pre.groups.values()].flatMap((g) => g.key.filter((k) => !recordField(k)).map((k) =>
       diagnosticAt({ ...g.place, path: [...g.place.path, 'key', g.key.indexOf(k)] }, 'unknown-name', `"${k}" is not a field of the input record`,
         didYouMean(k, RECORD_FIELDS.map((f) => f.name), 'group keys are record fields such as memberId')))),
@@ -132,7 +226,7 @@ function checkVersion(versionDir: string, guidanceId: string, version: string): 
   return { rules: checked, diagnostics: [...diagnostics, ...out, ...checkReachability(planEdition(checked))] };
 }
 
-/** Compile checked rule sets to a bundle. */
-export function compileBundle(loaded: LoadResult): Bundle {
-  return emitBundle(loaded.versions, loaded.sourceHash);
+/** Compile checked rule sets to a bundle (with a checked plan profile compiled in, when given). */
+export function compileBundle(loaded: LoadResult, profile: ProfileObject | null = null): Bundle {
+  return emitBundle(loaded.versions, loaded.sourceHash, profile);
 }

@@ -27,6 +27,12 @@ export interface Diagnostic {
   endCol: number;
 }
 
+/** The codes only a plan profile file can cause (compiler/profile/profile.ts); part of {@link DIAGNOSTIC_CODES}. */
+export const PROFILE_DIAGNOSTIC_CODES = {
+  'unknown-choice': 'a plan profile names a choice the rule files do not declare',
+  'profile-mismatch': 'a plan profile is written for another guidance',
+} as const;
+
 /** Every diagnostic code the compiler can report, with what it means. */
 export const DIAGNOSTIC_CODES = {
   'read-error': 'a rule folder or file could not be read',
@@ -42,6 +48,10 @@ export const DIAGNOSTIC_CODES = {
   'guidance-repeated': 'more than one file declares the `guidance` section',
   'guidance-mismatch': 'the guidance id or version differs from the folder it lives in',
   'duplicate-name': 'two declarations share one name',
+  'unknown-base': 'an edition extends an edition that is not in the guidance folder',
+  'extends-cycle': 'editions extend each other in a circle',
+  'already-defined': 'an edition adds what the edition it extends already has (a change belongs under `changes:`)',
+  'change-missing': 'an edition changes or removes what the edition it extends does not have',
   'expr-lex': 'an expression holds a character the language does not use',
   'expr-syntax': 'an expression is not well-formed',
   'unknown-name': 'an expression names a field, set or date that does not exist',
@@ -67,7 +77,17 @@ export const DIAGNOSTIC_CODES = {
   'rule-never-applies': 'a rule\'s condition is false for every catalogue entry (a warning)',
   'example-field': 'an example names an expected field or outcome that does not exist',
   'example-failed': 'an example does not come out as its `expect` says',
-  'example-before-edition': 'an example is dated before its edition applies, so a bundle of the whole guidance judges it by an earlier edition (a warning)',
+  'choice-overlap': 'a combination is an alternative of more than one plan choice (or twice in one)',
+  'unknown-alternative': 'a plan choice\'s default or a profile selects an alternative the choice does not have',
+  ...PROFILE_DIAGNOSTIC_CODES,
+  // Limits and file-system edges, checked where the input is first read (README, "Limits")
+  'expr-too-deep': 'an expression nests operators, brackets or calls deeper than the limit',
+  'expr-too-long': 'an expression has more tokens than the limit',
+  'yaml-too-deep': 'a rule file nests mappings and lists deeper than the limit',
+  'file-too-large': 'a rule file is larger than the limit',
+  'bad-encoding': 'a rule file is not UTF-8 text',
+  'not-a-file': 'a rule file is a FIFO, device, socket, folder or link to nothing, and is not read',
+  'skipped-entry': 'an entry of a guidance folder cannot be read and is skipped; the editions beside it are read (a warning)',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -14,6 +14,18 @@ export interface EvalEnv {
   bandings: ReadonlyMap<string, Pick<Banding, 'bands' | 'every'>>;
 }
 
+/** The year and month (1-12) of a day number (days from 1970-01-01), by H. Hinnant's civil-from-days. */
+function civilFromDays(day: number): [number, number] {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m];
+}
+
 export function evaluate(ir: IR, env: EvalEnv): Value {
   const ev = (x: IR) => evaluate(x, env);
   switch (ir.k) {
@@ -52,6 +64,13 @@ export function evaluate(ir: IR, env: EvalEnv): Value {
     case 'list': return ir.items.map(ev);
     case 'whole': { const x = ev(ir.x); return typeof x === 'number' && Number.isInteger(x); }
     case 'floor': { const x = ev(ir.x); return typeof x === 'number' ? Math.floor(x) : null; }
+    // Dates are day numbers counted from 1970-01-01, in the proleptic Gregorian calendar.
+    case 'year': case 'month': {
+      const x = ev(ir.x);
+      if (typeof x !== 'number') return null;
+      const [y, m] = civilFromDays(Math.floor(x)); // a fraction of a day is in that day
+      return ir.k === 'year' ? y : m;
+    }
     case 'band': {
       const x = ev(ir.x);
       if (typeof x !== 'number' || x < 0) return null;

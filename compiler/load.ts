@@ -4,30 +4,31 @@
  * unparsed; resolve.ts does that). Returns diagnostics; never throws.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { parseDay } from '../runtime/record.js';
 import { didYouMean, type Diagnostic } from './diagnostics.ts';
 import { combinationKey, isCodePattern, patternKey } from './codes.ts';
+import { findVersions, isRuleFileName, listFolder, readRuleFile } from './files.ts';
 import type { AttributeDecl, BuiltinCheck, GuidanceMeta, PendingExpr, RuleSet, ServiceEntry, Value } from './model.ts';
 import { checkStructure } from './schema.ts';
-import { diagnosticAt, fileDiagnostic, loadSource, sourceText, type Place, type SourceFile } from './source.ts';
+import { gatherChoices } from './profile/choices.ts';
+import { collectDeclarations, extendDeclarations, fieldAt, type Decl, type Declarations } from './editions.ts';
+import { diagnosticAt, fileDiagnostic, loadSource, type Place, type SourceFile } from './source.ts';
 
 /** A version's declarations, gathered from its files, with expressions not yet parsed. */
 export interface LoadedRuleSet {
   rules: RuleSet<PendingExpr>;
   files: SourceFile[];
+  /** Every declaration as written, field by field with its place: what an edition extending this one builds on. */
+  declarations: Declarations;
 }
 
-/** The version folders of a guidance folder, oldest first. */
+/**
+ * The version folders of a guidance folder, oldest first. Entries that cannot
+ * be followed are skipped here; `findVersions` (files.ts) also reports them.
+ */
 export function listVersions(guidanceDir: string): string[] {
-  try {
-    return readdirSync(guidanceDir)
-      .filter((name) => statSync(join(guidanceDir, name)).isDirectory() && readdirSync(join(guidanceDir, name)).some((f) => f.endsWith('.yaml')))
-      .sort(compareVersions);
-  } catch {
-    return [];
-  }
+  return findVersions(guidanceDir).versions.sort(compareVersions);
 }
 
 /** Compare version strings part by part, numerically where both parts are numbers ("1.10" after "1.9"). */
@@ -45,35 +46,37 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Read and structure-check every rule file of one version folder. */
+/**
+ * Read and structure-check every rule file of one version folder. Only
+ * regular files are read (files.ts); each file that cannot be is its own
+ * diagnostic, and the others are still read.
+ */
 export function readVersion(versionDir: string): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   const shownDir = relative(process.cwd(), versionDir) || '.';
-  let names: string[];
-  try {
-    names = readdirSync(versionDir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
-  } catch (err) {
-    return { files: [], diagnostics: [fileDiagnostic(shownDir, 'read-error', `cannot read the folder: ${(err as Error).message}`, 'check the path')] };
+  const listing = listFolder(versionDir);
+  if (listing.error !== null) {
+    return { files: [], diagnostics: [fileDiagnostic(shownDir, 'read-error', `cannot read the folder: ${listing.error}`, 'check the path')] };
   }
-  if (names.length === 0) {
+  const entries = listing.entries.filter((e) => isRuleFileName(e.name));
+  if (entries.length === 0) {
     return { files: [], diagnostics: [fileDiagnostic(shownDir, 'no-rules', 'no .yaml rule files here', 'rule files live in rules/<guidance>/<version>/*.yaml')] };
   }
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const name of names) {
-    const full = join(versionDir, name);
-    const shown = relative(process.cwd(), full);
-    let text: string;
-    try {
-      text = readFileSync(full, 'utf8');
-    } catch (err) {
-      diagnostics.push(fileDiagnostic(shown, 'read-error', `cannot read the file: ${(err as Error).message}`, 'check the file permissions'));
+  for (const entry of entries) {
+    const shown = relative(process.cwd(), entry.path);
+    const read = readRuleFile(entry.path, shown);
+    if (!read.file) {
+      diagnostics.push(read.diagnostic!);
       continue;
     }
-    const loaded = loadSource(shown, text);
+    const loaded = loadSource(shown, read.file.bytes, read.file.size);
     files.push(loaded.file);
     diagnostics.push(...loaded.diagnostics);
   }
-  // Structure is checked once every file is read: entries may use the attributes any file declares.
+  // Structure is checked once every file is read: entries may use the attributes any file declares, so a file
+  // that could not be read would make the others' attributes look unknown.
+  if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics };
   const attributes = declaredAttributes(files);
   for (const file of files) if (!diagnostics.some((d) => d.file === file.path)) diagnostics.push(...checkStructure(file, attributes));
   return { files, diagnostics };
@@ -91,10 +94,15 @@ function declaredAttributes(files: readonly SourceFile[]): string[] {
   return [...names].sort();
 }
 
-/** Gather the declarations of structurally valid files into one rule set. */
-export function gather(files: SourceFile[], versionDir: string, guidanceId: string, version: string): { loaded: LoadedRuleSet | null; diagnostics: Diagnostic[] } {
+/**
+ * Gather the declarations of structurally valid files into one rule set. An edition that extends another
+ * is read over `base`, its base's declarations (compiler/editions.ts): the result is a complete rule set,
+ * every item at the place of the file that last defined it. Examples are the edition's own.
+ */
+export function gather(files: SourceFile[], versionDir: string, guidanceId: string, version: string, base: { declarations: Declarations; sourceHash: string } | null = null): { loaded: LoadedRuleSet | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
+  if (base) hash.update(`${base.sourceHash}\0`);
   for (const f of files) hash.update(`${f.path.split(/[\\/]/).pop()}\0${f.text}\0`);
 
   const guidanceDecls = files.filter((f) => isObj(f.data) && f.data.guidance !== undefined);
@@ -111,7 +119,7 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
   const g = (gFile.data as Obj).guidance as Obj;
   const guidance: GuidanceMeta = {
     id: String(g.id), title: String(g.title), version: String(g.version), published: String(g.published),
-    appliesFrom: String(g.appliesFrom), supersedes: g.supersedes === undefined ? null : String(g.supersedes),
+    appliesFrom: String(g.appliesFrom), extends: g.extends === undefined ? null : String(g.extends),
     cite: String(g.cite), place: { file: gFile, path: ['guidance'] },
   };
   if (guidance.id !== guidanceId) {
@@ -126,158 +134,154 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     if (parseDay(guidance[key]) < 0) diagnostics.push(diagnosticAt({ file: gFile, path: ['guidance', key] }, 'bad-value', `${guidance[key]} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
   }
 
-  const seen = new Map<string, Place>();
-  /** Each entry of a named section across all files, reporting names declared twice. */
-  function* named(section: string): Generator<[string, Obj, Place]> {
-    for (const file of files) {
-      const data = isObj(file.data) ? file.data[section] : undefined;
-      if (!isObj(data)) continue;
-      for (const [name, value] of Object.entries(data)) {
-        const place: Place = { file, path: [section, name] };
-        const id = `${section}\0${name}`;
-        const first = seen.get(id);
-        if (first) {
-          diagnostics.push(diagnosticAt({ ...place, key: true }, 'duplicate-name', `${section} "${name}" is already declared in ${first.file.path}`, 'rename one of them or remove the repeat'));
-          continue;
-        }
-        seen.set(id, place);
-        yield [name, value as Obj, place]; // the schema has checked it is a mapping
-      }
-    }
-  }
-  function* listed(section: string): Generator<[Obj, Place]> {
-    for (const file of files) {
-      const data = isObj(file.data) ? file.data[section] : undefined;
-      if (!Array.isArray(data)) continue;
-      for (let i = 0; i < data.length; i++) yield [data[i] as Obj, { file, path: [section, i] }];
-    }
-  }
+  const own = collectDeclarations(files, diagnostics);
+  const decls = extendDeclarations(base?.declarations ?? null, own, files, diagnostics);
   const cite = (o: Obj): string | null => (typeof o.cite === 'string' && o.cite.trim() !== '' ? o.cite : null);
 
   const dates = new Map<string, RuleSet['dates'] extends Map<string, infer D> ? D : never>();
-  for (const [name, o, place] of named('dates')) {
+  for (const [name, d] of decls.named.dates) {
+    const o = d.fields;
     const day = parseDay(o.date);
-    if (day < 0) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'date'] }, 'bad-value', `${String(o.date)} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
-    dates.set(name, { name, date: String(o.date), day, note: String(o.note ?? ''), cite: cite(o), place });
+    if (day < 0) diagnostics.push(diagnosticAt(fieldAt(d, 'date'), 'bad-value', `${String(o.date)} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
+    dates.set(name, { name, date: String(o.date), day, note: String(o.note ?? ''), cite: cite(o), place: d.place });
   }
+  /** A date written as YYYY-MM-DD or as the name of a declared date: its day number, or null (reported). */
+  const dateRef = (v: string, where: Place): number | null => {
+    if (/^\d{4}-/.test(v)) {
+      const day = parseDay(v);
+      if (day < 0) diagnostics.push(diagnosticAt(where, 'bad-value', `${v} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
+      return day < 0 ? null : day;
+    }
+    const named = dates.get(v);
+    if (!named) {
+      diagnostics.push(diagnosticAt(where, 'unknown-name', `no date named "${v}"`, didYouMean(v, dates.keys(), 'declare it under dates, or write YYYY-MM-DD')));
+      return null;
+    }
+    return named.day;
+  };
+
   const modifiers = new Map<string, { meaning: string; cite: string | null; place: Place }>();
-  for (const [name, o, place] of named('modifiers')) modifiers.set(name, { meaning: String(o.meaning), cite: cite(o), place });
+  for (const [name, d] of decls.named.modifiers) modifiers.set(name, { meaning: String(d.fields.meaning), cite: cite(d.fields), place: d.place });
 
   let delivery = { default: 'in-person', modifiers: new Map<string, string>() };
-  for (const file of files) {
-    const d = isObj(file.data) ? file.data.delivery : undefined;
-    if (!isObj(d)) continue;
-    delivery = { default: String(d.default), modifiers: new Map(Object.entries(d.modifiers as Obj).map(([k, v]) => [k, String(v)])) };
+  if (decls.delivery) {
+    const d = decls.delivery;
+    delivery = { default: String(d.fields.default), modifiers: new Map(Object.entries(d.fields.modifiers as Obj).map(([k, v]) => [k, String(v)])) };
+    const at = fieldAt(d, 'modifiers');
     for (const mod of delivery.modifiers.keys()) {
-      if (!modifiers.has(mod)) diagnostics.push(diagnosticAt({ file, path: ['delivery', 'modifiers', mod], key: true }, 'unknown-modifier', `delivery modifier ${mod} is not declared under modifiers`, didYouMean(mod, modifiers.keys(), `declare ${mod} under modifiers`)));
+      if (!modifiers.has(mod)) diagnostics.push(diagnosticAt({ ...at, path: [...at.path, mod], key: true }, 'unknown-modifier', `delivery modifier ${mod} is not declared under modifiers`, didYouMean(mod, modifiers.keys(), `declare ${mod} under modifiers`)));
     }
   }
 
   const sets = new Map<string, RuleSet['sets'] extends Map<string, infer S> ? S : never>();
-  for (const [name, o, place] of named('sets')) {
+  for (const [name, d] of decls.named.sets) {
+    const o = d.fields;
     const items = o.items as (string | number)[];
     const kinds = new Set(items.map((v) => (typeof v === 'number' ? 'number' : isCodePattern(v) ? 'code' : 'string')));
     const itemType = kinds.has('number') ? 'number' : kinds.size === 1 && kinds.has('code') ? 'code' : 'string';
-    if (kinds.has('number') && kinds.size > 1) diagnostics.push(diagnosticAt({ ...place, path: [...place.path, 'items'] }, 'type-mismatch', `set ${name} mixes numbers and text`, 'quote the numbers ("02") or make every item a number'));
+    if (kinds.has('number') && kinds.size > 1) diagnostics.push(diagnosticAt(fieldAt(d, 'items'), 'type-mismatch', `set ${name} mixes numbers and text`, 'quote the numbers ("02") or make every item a number'));
     // Code patterns are kept as combination keys (modifiers sorted), the form the `combination` field has.
     const values = itemType === 'code' ? items.map((v) => patternKey(String(v))) : items;
-    sets.set(name, { name, items: values, itemType, cite: cite(o), place });
+    sets.set(name, { name, items: values, itemType, cite: cite(o), place: placeOwning(d, 'items') });
   }
 
   const bandings = new Map<string, RuleSet['bandings'] extends Map<string, infer B> ? B : never>();
-  for (const [name, o, place] of named('bandings')) {
-    const bands = (o.bands as Obj[]).map((b, i) => ({ from: Number(b.from), to: Number(b.to), units: Number(b.units), place: { ...place, path: [...place.path, 'bands', i] } }));
+  for (const [name, d] of decls.named.bandings) {
+    const o = d.fields;
+    const at = fieldAt(d, 'bands');
+    const bands = (o.bands as Obj[]).map((b, i) => ({ from: Number(b.from), to: Number(b.to), units: Number(b.units), place: { ...at, path: [...at.path, i] } }));
     const every = isObj(o.continue) ? Number(o.continue.every) : null;
-    bandings.set(name, { name, bands, every, cite: cite(o), place });
+    bandings.set(name, { name, bands, every, cite: cite(o), place: placeOwning(d, 'bands') });
   }
 
   const unitBases: RuleSet<PendingExpr>['unitBases'] = new Map();
-  for (const [name, o, place] of named('unitBases')) {
-    const expr = o.billableUnits === undefined ? null : { text: String(o.billableUnits), place: { ...place, path: [...place.path, 'billableUnits'] } };
-    unitBases.set(name, { name, label: String(o.label), billableUnits: expr, cite: cite(o), place });
+  for (const [name, d] of decls.named.unitBases) {
+    const o = d.fields;
+    const expr = o.billableUnits === undefined ? null : { text: String(o.billableUnits), place: fieldAt(d, 'billableUnits') };
+    unitBases.set(name, { name, label: String(o.label), billableUnits: expr, cite: cite(o), place: d.place });
   }
 
   const groups = new Map<string, RuleSet['groups'] extends Map<string, infer G> ? G : never>();
-  for (const [name, o, place] of named('groups')) {
-    groups.set(name, { name, key: (o.key as unknown[]).map(String), perDay: o.per === 'day', description: String(o.description ?? ''), place });
+  for (const [name, d] of decls.named.groups) {
+    const o = d.fields;
+    groups.set(name, { name, key: (o.key as unknown[]).map(String), perDay: o.per === 'day', description: String(o.description ?? ''), place: placeOwning(d, 'key') });
   }
 
   const categories = new Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>();
-  for (const [name, o, place] of named('categories')) categories.set(name, { severity: o.severity as 'error' | 'warning', description: String(o.description ?? ''), place });
+  for (const [name, d] of decls.named.categories) categories.set(name, { severity: d.fields.severity as 'error' | 'warning', description: String(d.fields.description ?? ''), place: d.place });
 
   const attributes = new Map<string, AttributeDecl>();
-  for (const [name, o, place] of named('attributes')) {
+  for (const [name, d] of decls.named.attributes) {
+    const o = d.fields;
     const values = Array.isArray(o.values) ? o.values.map(String) : null;
     const type = o.type === 'boolean' ? 'bool' : o.type === 'number' ? 'number' : 'string';
     if (o.type === undefined && values === null) {
-      diagnostics.push(diagnosticAt({ ...place, key: true }, 'missing-key', `attribute ${name} has neither a type nor values`, 'add type: boolean | string | number, or values: [a, b]'));
+      diagnostics.push(diagnosticAt({ ...d.place, key: true }, 'missing-key', `attribute ${name} has neither a type nor values`, 'add type: boolean | string | number, or values: [a, b]'));
     }
-    attributes.set(name, { name, type, values, result: o.result === true, description: String(o.description ?? ''), place });
+    attributes.set(name, { name, type, values, result: o.result === true, description: String(o.description ?? ''), place: d.place });
   }
 
   const entries: ServiceEntry[] = [];
-  for (const [svc, place] of listed('catalogue')) {
-    for (let i = 0; i < (svc.entries as Obj[]).length; i++) {
-      const e = (svc.entries as Obj[])[i]!;
-      const ePlace: Place = { ...place, path: [...place.path, 'entries', i] };
-      const pick = <T>(key: string, fallback: T): T => (e[key] !== undefined ? e[key] : svc[key] !== undefined ? svc[key] : fallback) as T;
-      const dateOf = (key: 'effective' | 'retired'): number | null => {
-        const v = pick<string | null>(key, null);
-        if (v === null) return null;
-        const wherePath = e[key] !== undefined ? [...ePlace.path, key] : [...place.path, key];
-        if (/^\d{4}-/.test(v)) {
-          const day = parseDay(v);
-          if (day < 0) diagnostics.push(diagnosticAt({ file: place.file, path: wherePath }, 'bad-value', `${v} is not a real date`, 'write a date that exists, YYYY-MM-DD'));
-          return day;
-        }
-        const named = dates.get(v);
-        if (!named) {
-          diagnostics.push(diagnosticAt({ file: place.file, path: wherePath }, 'unknown-name', `no date named "${v}"`, didYouMean(v, dates.keys(), 'declare it under dates, or write YYYY-MM-DD')));
-          return null;
-        }
-        return named.day;
-      };
-      // A CPT code written unquoted is a number to YAML (00100 even loses its zeros): read it as written.
-      const code = typeof e.code === 'number' ? sourceText({ ...ePlace, path: [...ePlace.path, 'code'] }).trim() : String(e.code);
-      const mods = (e.modifiers as unknown[]).map(String);
-      const attrs = new Map<string, Value>();
-      for (const a of attributes.values()) {
-        const v = pick<unknown>(a.name, a.type === 'bool' ? false : null);
-        const where: Place = e[a.name] !== undefined ? { ...ePlace, path: [...ePlace.path, a.name] } : { ...place, path: [...place.path, a.name] };
-        const problem = attributeProblem(a, v);
-        if (problem) diagnostics.push(diagnosticAt(where, 'bad-value', problem.message, problem.hint));
-        attrs.set(a.name, v as Value);
-      }
-      entries.push({
-        index: entries.length,
-        combination: combinationKey(code, mods),
-        code, modifiers: mods,
-        program: String(svc.program), service: String(svc.service),
-        description: String(e.description ?? svc.description ?? ''),
-        unit: pick('unit', ''),
-        attributes: attrs,
-        effective: dateOf('effective'), retired: dateOf('retired'),
-        deliveryAllowed: pick('delivery', true),
-        cite: cite(e) ?? cite(svc),
-        place: ePlace,
-      });
+  for (const d of decls.entries) {
+    const e = d.fields;
+    const pick = <T>(key: string, fallback: T): T => (e[key] !== undefined ? e[key] : fallback) as T;
+    const dateOf = (key: 'effective' | 'retired'): number | null => {
+      const v = pick<string | null>(key, null);
+      return v === null ? null : dateRef(v, fieldAt(d, key));
+    };
+    const code = String(e.code);
+    const mods = (e.modifiers as unknown[]).map(String);
+    const attrs = new Map<string, Value>();
+    for (const a of attributes.values()) {
+      const v = pick<unknown>(a.name, a.type === 'bool' ? false : null);
+      const problem = attributeProblem(a, v);
+      if (problem) diagnostics.push(diagnosticAt(fieldAt(d, a.name), 'bad-value', problem.message, problem.hint));
+      attrs.set(a.name, v as Value);
     }
+    const deliveryDescriptions = new Map<string, string>();
+    if (isObj(e.deliveryDescriptions)) {
+      const at = fieldAt(d, 'deliveryDescriptions');
+      const ways = [...delivery.modifiers.values()];
+      for (const [way, text] of Object.entries(e.deliveryDescriptions)) {
+        if (ways.includes(way)) deliveryDescriptions.set(way, String(text));
+        else diagnostics.push(diagnosticAt({ ...at, path: [...at.path, way], key: true }, 'unknown-value', `"${way}" is not a way of delivery a delivery modifier gives`, didYouMean(way, ways, `ways of delivery: ${ways.join(', ') || '(none declared)'}`)));
+      }
+    }
+    entries.push({
+      index: entries.length,
+      combination: combinationKey(code, mods),
+      code, modifiers: mods,
+      program: String(e.program), service: String(e.service),
+      description: String(e.description ?? ''),
+      deliveryDescriptions,
+      unit: pick('unit', ''),
+      attributes: attrs,
+      effective: dateOf('effective'), retired: dateOf('retired'),
+      deliveryAllowed: pick('delivery', true),
+      cite: cite(e),
+      place: d.place,
+      fieldPlaces: d.places,
+    });
   }
 
   const rules: RuleSet<PendingExpr>['rules'] = [];
-  for (const [r, place] of listed('rules')) {
+  for (const d of decls.rules) {
+    const r = d.fields;
     const category = String(r.category);
     const severity = (r.severity as 'error' | 'warning' | undefined) ?? categories.get(category)?.severity ?? 'error';
+    const dated = (key: 'effective' | 'retired' | 'enforcedFrom') => (typeof r[key] === 'string' ? dateRef(r[key] as string, fieldAt(d, key)) : null);
     rules.push({
       id: String(r.id), category, severity,
       check: (r.check as BuiltinCheck | undefined) ?? null,
       over: typeof r.over === 'string' ? r.over : null,
-      when: r.when === undefined ? null : { text: String(r.when), place: { ...place, path: [...place.path, 'when'] } },
-      exclusive: Array.isArray(r.exclusive) ? { combinations: r.exclusive.map(String), place: { ...place, path: [...place.path, 'exclusive'] } } : null,
+      when: r.when === undefined ? null : { text: String(r.when), place: fieldAt(d, 'when') },
+      exclusive: Array.isArray(r.exclusive) ? { combinations: r.exclusive.map(String), place: fieldAt(d, 'exclusive') } : null,
       message: typeof r.message === 'string'
-        ? { text: r.message, place: { ...place, path: [...place.path, 'message'] } }
+        ? { text: r.message, place: fieldAt(d, 'message') }
         : { text: defaultMessage(category, Array.isArray(r.exclusive)), place: null },
-      cite: cite(r), place,
+      effective: dated('effective'), retired: dated('retired'), enforcedFrom: dated('enforcedFrom'),
+      cite: cite(r), place: d.place,
+      fieldPlaces: d.places,
     });
   }
 
@@ -301,11 +305,21 @@ export function gather(files: SourceFile[], versionDir: string, guidanceId: stri
     });
   }
 
+  // Plan choices (compiler/profile/choices.ts).
+  const choices = gatherChoices(files, diagnostics);
+
   const loaded: LoadedRuleSet = {
     files,
-    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, rules, examples, sourceHash: hash.digest('hex') },
+    declarations: decls,
+    rules: { guidance, dates, modifiers, delivery, sets, bandings, unitBases, groups, attributes, entries, categories, choices, rules, examples, sourceHash: hash.digest('hex') },
   };
   return { loaded, diagnostics };
+}
+
+/** The place of the declaration that gave a field: sub-paths (items, bands) resolve in that file. */
+function placeOwning(d: Decl, field: string): Place {
+  const at = fieldAt(d, field);
+  return { ...at, path: at.path.slice(0, -1) };
 }
 
 function isObj(v: unknown): v is Obj {

@@ -6,6 +6,7 @@
  */
 import type { Expr } from '../grammar/ast.ts';
 import type { Place } from './source.ts';
+import type { PlanChoice } from './profile/choices.ts';
 
 /** A value of the expression language once resolved: dates are day numbers, code patterns are keys ("T2040:U6"). */
 export type Value = number | string | boolean | null | readonly Value[];
@@ -26,7 +27,8 @@ export interface GuidanceMeta {
   version: string;
   published: string;
   appliesFrom: string;
-  supersedes: string | null;
+  /** The edition this one extends (states its additions, changes and removals over), or null. */
+  extends: string | null;
   cite: string;
   place: Place;
 }
@@ -77,6 +79,11 @@ export interface ServiceEntry {
   program: string;
   service: string;
   description: string;
+  /**
+   * The entry's own wording for a way of delivery (`telehealth` → "ECM Phone/Telehealth: …"): a line
+   * delivered so shows it as its `description`, and classify() returns it.
+   */
+  deliveryDescriptions?: ReadonlyMap<string, string>;
   unit: string;
   /** The declared attributes' values for this entry (every declared attribute, defaults filled in). */
   attributes: ReadonlyMap<string, Value>;
@@ -88,6 +95,8 @@ export interface ServiceEntry {
   deliveryAllowed: boolean;
   cite: string | null;
   place: Place;
+  /** Where each field was last defined (an edition's change points into its own file). */
+  fieldPlaces?: ReadonlyMap<string, Place>;
 }
 
 export type BuiltinCheck = 'record' | 'combination' | 'effective';
@@ -113,8 +122,15 @@ export interface Rule<E = CheckedExpr> {
   when: E | null;
   exclusive: Exclusivity | null;
   message: E extends CheckedExpr ? Template : PendingTemplate;
+  /** By date of service: the first day the rule applies, and the first day it no longer does (day numbers, or null). */
+  effective: number | null;
+  retired: number | null;
+  /** A requirement with a compliance date: before this day its findings are warnings that name the date. */
+  enforcedFrom: number | null;
   cite: string | null;
   place: Place;
+  /** Where each field was last defined (an edition's change points into its own file). */
+  fieldPlaces?: ReadonlyMap<string, Place>;
 }
 
 export interface Example {
@@ -149,7 +165,7 @@ export type AggregateKind = 'any' | 'count' | 'sum';
 export type IR = { type: Type } & (
   | { k: 'const'; v: Value }
   | { k: 'field'; name: string; of: 'this' | 'other' }
-  | { k: 'not' | 'neg' | 'whole' | 'floor'; x: IR }
+  | { k: 'not' | 'neg' | 'whole' | 'floor' | 'year' | 'month'; x: IR }
   | { k: 'and' | 'or'; a: IR; b: IR }
   | { k: 'eq' | 'ne'; a: IR; b: IR }
   | { k: 'lt' | 'le' | 'gt' | 'ge'; a: IR; b: IR }
@@ -181,10 +197,19 @@ export interface RuleSet<E = CheckedExpr> {
   attributes: Map<string, AttributeDecl>;
   entries: ServiceEntry[];
   categories: Map<string, { severity: 'error' | 'warning'; description: string; place: Place }>;
+  /** Where the guidance lets a plan choose among alternatives (a plan profile selects). */
+  choices: Map<string, PlanChoice>;
   rules: Rule<E>[];
   examples: Example[];
   /** sha-256 of the rule files' names and bytes. */
   sourceHash: string;
+}
+
+/** The place of a field of an entry or rule: where it was last defined, else below the item's own place. */
+export function placeOfField(item: { place: Place; fieldPlaces?: ReadonlyMap<string, Place> }, ...path: (string | number)[]): Place {
+  const [first, ...rest] = path;
+  const at = first === undefined ? undefined : item.fieldPlaces?.get(String(first));
+  return at ? { ...at, path: [...at.path, ...rest] } : { ...item.place, path: [...item.place.path, ...path] };
 }
 
 /** Fields of a classified line that come from its catalogue entry, besides its declared attributes. */
@@ -202,11 +227,21 @@ export function variantsOf(rs: Pick<RuleSet, 'entries' | 'delivery'>): Variant[]
   ]);
 }
 
+/** Is a value of this type a date, or a list of dates (shown as YYYY-MM-DD)? */
+export function isDateValued(t: Type): boolean {
+  return t.base === 'date' || (t.base === 'list' && t.of?.base === 'date');
+}
+
+/** An entry's description for a way of delivery: its own wording for it (`deliveryDescriptions`), else its description. */
+export function descriptionOf(e: Pick<ServiceEntry, 'description' | 'deliveryDescriptions'>, delivery: string | null): string {
+  return (delivery !== null ? e.deliveryDescriptions?.get(delivery) : undefined) ?? e.description;
+}
+
 /** The fields of a line that a variant fixes: constants when its rules are specialised. */
 export function variantConstants(v: Variant): Map<string, Value> {
   const e = v.entry;
   return new Map<string, Value>([
     ['procedureCode', e.code], ['combination', e.combination], ['program', e.program], ['service', e.service], ['delivery', v.delivery],
-    ['unit', e.unit], ['description', e.description], ...e.attributes,
+    ['unit', e.unit], ['description', descriptionOf(e, v.delivery)], ...e.attributes,
   ]);
 }

@@ -21,7 +21,7 @@ const T = (base: Ty['base'], nullable = false, extra: Partial<Ty> = {}): Ty => (
 const ERROR = T('error');
 const BOOL = T('bool');
 const NUMBER = T('number');
-const FUNCTIONS = ['whole', 'floor', 'any', 'count', 'sum'];
+const FUNCTIONS = ['whole', 'floor', 'year', 'month', 'any', 'count', 'sum'];
 
 /** What names mean in a rule set's expressions. */
 export interface Scope {
@@ -210,7 +210,7 @@ class Checker {
         const [t, x] = this.check(e.operand);
         if (e.op === 'not') { this.condition(t, e.operand, 'the operand of "not"'); return [BOOL, { k: 'not', x }]; }
         this.want(t, 'number', e.operand, 'unary "-"');
-        return [T('number', nullable(t)), { k: 'neg', x }];
+        return [t.base === 'null' ? T('null', true) : T('number', nullable(t)), { k: 'neg', x }];
       }
       case 'if': {
         const [ct, cond] = this.check(e.cond);
@@ -309,6 +309,12 @@ class Checker {
   /** `+ - * /` on numbers, and day arithmetic: date ± number → date, date − date → number of days. */
   private arithmetic(e: Extract<Expr, { kind: 'binary' }>, lt: Ty, a: IR, rt: Ty, b: IR): [Ty, UntypedIR] {
     const k = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[e.op as '+' | '-' | '*' | '/'];
+    // With the literal null on a side the result is always null: it fits wherever a number or a date would.
+    if (lt.base === 'null' || rt.base === 'null') {
+      const other = lt.base === 'null' ? rt : lt;
+      if (other.base !== 'null' && other.base !== 'error' && other.base !== 'number' && other.base !== 'date') this.want(other, 'number', lt.base === 'null' ? e.right : e.left, `"${e.op}"`);
+      return [T('null', true), { k, a, b }];
+    }
     const n = nullable(lt) || nullable(rt) || k === 'div';
     const isDate = (t: Ty) => t.base === 'date';
     if (isDate(lt) || isDate(rt)) {
@@ -336,6 +342,12 @@ class Checker {
       this.want(t, 'number', e.args[0]!, `${e.callee}()`);
       if (banding) return [T('number', true), { k: 'band', banding: e.callee, x }];
       return e.callee === 'whole' ? [BOOL, { k: 'whole', x }] : [T('number', nullable(t)), { k: 'floor', x }];
+    }
+    if (e.callee === 'year' || e.callee === 'month') {
+      if (!arity(1)) return [ERROR, none];
+      const [t, x] = this.check(e.args[0]!);
+      this.want(t, 'date', e.args[0]!, `${e.callee}()`);
+      return [T('number', nullable(t)), { k: e.callee, x }];
     }
     if (e.callee === 'any' || e.callee === 'count' || e.callee === 'sum') return this.aggregate(e, e.callee, arity);
     const known = [...FUNCTIONS, ...this.scope.rules.bandings.keys()];

@@ -3,26 +3,41 @@
  * (compiler/schema/rules.schema.json), with Ajv's JSON-Pointer errors mapped
  * back to the YAML node they are about, one diagnostic per mistake.
  */
-import { readFileSync } from 'node:fs';
-import AjvModule, { type ErrorObject } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { closest, didYouMean, type Diagnostic } from './diagnostics.ts';
 import { diagnosticAt, sourceText, type SourceFile } from './source.ts';
 
 /** Where the schema lives, for editors and for the README. */
 export const SCHEMA_URL = new URL('./schema/rules.schema.json', import.meta.url);
 
-const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
-const Ajv = AjvModule.default ?? AjvModule;
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+/** Ajv's options for the structure check (the build precompiles the validator with them). */
+export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: false };
+
 /**
  * The published schema lets services and entries carry any further key as an attribute value (editors cannot
  * know which attributes a rule set declares). The compiler checks against a strict copy in which they may not,
  * and lets through only the attributes declared.
  */
-const strict = structuredClone(schema) as unknown as { properties: { catalogue: { items: Record<string, unknown> } }; definitions: { entry: Record<string, unknown> } };
-strict.properties.catalogue.items.additionalProperties = false;
-strict.definitions.entry.additionalProperties = false;
-const validateFile = ajv.compile(strict);
+export function strictSchema(): Record<string, unknown> {
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  const strict = schema as unknown as { properties: { catalogue: { items: Record<string, unknown> } }; definitions: { entry: Record<string, unknown> } };
+  strict.properties.catalogue.items.additionalProperties = false;
+  strict.definitions.entry.additionalProperties = false;
+  return schema;
+}
+
+/**
+ * The validator: the one `npm run build` precompiled from the same schema and options (Ajv standalone code,
+ * beside the schema in build/), or — running from the sources — compiled now.
+ */
+const PRECOMPILED = new URL('./schema/rules.validate.cjs', import.meta.url);
+const require = createRequire(import.meta.url);
+const validateFile: ValidateFunction = existsSync(PRECOMPILED)
+  ? (require(fileURLToPath(PRECOMPILED)) as { default: ValidateFunction }).default
+  : new (require('ajv') as { default: new (o: Options) => { compile(s: object): ValidateFunction } }).default(AJV_OPTIONS).compile(strictSchema());
 
 /**
  * Check one loaded file's structure. Services and catalogue entries may also give the attributes their rule
@@ -43,7 +58,7 @@ export function checkStructure(file: SourceFile, attributes: readonly string[] =
  * `type` checks, so keep the first error of each instance path, and drop
  * errors below a path that already has a type error.
  */
-function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+export function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   const byPath = new Map<string, ErrorObject>();
   for (const e of errors) {
     const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty)}` : e.instancePath;
@@ -82,7 +97,8 @@ function describe(path: (string | number)[]): string {
   return `"${last}"`;
 }
 
-function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
+/** One Ajv error as a diagnostic at the YAML node it is about (also used for plan profiles). */
+export function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
   const path = pointerToPath(e.instancePath);
   const parentSchema = (e.parentSchema ?? {}) as { properties?: Record<string, unknown>; description?: string };
   const allowed = Object.keys(parentSchema.properties ?? {});

@@ -3,7 +3,8 @@
  * data (a path of keys and indexes, optionally an offset inside a scalar) into
  * file:line:column. Checks name places by path; only this file knows ranges.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isUtf8 } from 'node:buffer';
+import { Composer, isAlias, Lexer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
 
 /** A path into a rule file's data: mapping keys and sequence indexes. */
@@ -28,10 +29,47 @@ export interface SourceFile {
   data: unknown;
 }
 
-/** Parse one rule file. YAML problems come back as diagnostics; the file is still returned. */
-export function loadSource(path: string, text: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+/** Limits on one rule file, checked as it is read (README, "Limits"). */
+export const RULE_FILE_LIMITS = {
+  /** Bytes in one rule file: 1 MiB (the largest DHCS rule file is about 30 KB). */
+  maxBytes: 1024 * 1024,
+  /** Mappings and lists inside one another, aliases followed (DHCS rule files nest 6 deep at most). */
+  maxYamlDepth: 32,
+} as const;
+
+/** A problem found before the YAML is parsed, at a character offset of the file's text. */
+interface EarlyProblem {
+  at: number;
+  code: DiagnosticCode;
+  message: string;
+  hint: string;
+}
+
+/**
+ * Parse one rule file, given as its bytes (read from disk: `size` is its full
+ * size, of which at most the limit + 1 bytes were read) or as text. Problems
+ * come back as diagnostics — the size limit, the encoding (UTF-8 only), YAML
+ * nesting, then YAML syntax — and the file is still returned.
+ */
+export function loadSource(path: string, input: string | Uint8Array, size?: number): { file: SourceFile; diagnostics: Diagnostic[] } {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  const early = sizeProblem(bytes, size ?? bytes.length) ?? encodingProblem(bytes);
+  const text = early?.code === 'file-too-large' ? decoder.decode(bytes.subarray(0, RULE_FILE_LIMITS.maxBytes)) : typeof input === 'string' ? input : decoder.decode(bytes);
+  // The concrete syntax tree is built with a stack (but pops it recursively), and composing it into a document
+  // recurses once per level of nesting: the nesting is checked while the tree is built, and again before composing.
+  const parsed = early ? { tokens: [], problem: undefined } : parseTokens(text, lines);
+  const tokens = parsed.tokens;
+  const problem = early ?? parsed.problem ?? yamlNestingProblem(tokens);
+  if (problem) {
+    if (early) {
+      lines.addNewLine(0);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    }
+    const file: SourceFile = { path, text, doc: new Composer().compose([], true, 0).next().value as Document.Parsed, lines, data: undefined };
+    return { file, diagnostics: [diagnosticAtOffsets(file, problem.at, problem.at + 1, problem.code, problem.message, problem.hint)] };
+  }
+  const doc = composeOne(tokens, text.length);
   const file: SourceFile = { path, text, doc, lines, data: undefined };
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
@@ -48,6 +86,8 @@ export function loadSource(path: string, text: string): { file: SourceFile; diag
     );
     if (duplicate || diagnostics.length > 0) break; // one mistake, one error: later YAML errors usually cascade
   }
+  const aliased = diagnostics.length === 0 ? aliasNestingProblem(doc) : undefined;
+  if (aliased) diagnostics.push(diagnosticAtOffsets(file, aliased.at, aliased.at + 1, aliased.code, aliased.message, aliased.hint));
   if (diagnostics.length === 0) {
     try {
       file.data = doc.toJS({ maxAliasCount: 100 });
@@ -57,6 +97,168 @@ export function loadSource(path: string, text: string): { file: SourceFile; diag
     }
   }
   return { file, diagnostics };
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** The first document of the parsed tokens, as `parseDocument` composes it (a second document is an error). */
+function composeOne(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, schema: 'core' });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return doc!;
+}
+
+function sizeProblem(bytes: Uint8Array, size: number): EarlyProblem | undefined {
+  const max = RULE_FILE_LIMITS.maxBytes;
+  if (Math.max(bytes.length, size) <= max) return undefined;
+  const at = decoder.decode(bytes.subarray(0, max)).length;
+  return {
+    at,
+    code: 'file-too-large',
+    message: `the file is ${size > bytes.length ? `${size} bytes` : 'larger than the limit'}; a rule file may hold at most ${max} bytes (1 MiB), which end on this line`,
+    hint: 'split it into several files: every .yaml file of a version folder is read, and a section may be split across files',
+  };
+}
+
+/** The first invalid UTF-8 sequence, located in the text as it decodes with replacement characters. */
+function encodingProblem(bytes: Uint8Array): EarlyProblem | undefined {
+  if (isUtf8(bytes)) return undefined;
+  const hint = 'save the file as UTF-8 (in most editors: Save with Encoding, UTF-8); rule files are always read as UTF-8';
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return { at: 0, code: 'bad-encoding', message: 'the file is UTF-16 text, not UTF-8', hint };
+  }
+  const bad = firstInvalidUtf8(bytes);
+  const byte = bytes[bad]!;
+  let asLatin1 = '';
+  try {
+    const ch = new TextDecoder('windows-1252').decode(bytes.subarray(bad, bad + 1));
+    if (/^\P{C}$/u.test(ch)) asLatin1 = `; in Latin-1 or Windows-1252 it would be "${ch}"`;
+  } catch {
+    // no legacy decoders in this Node build: say less
+  }
+  return {
+    at: decoder.decode(bytes.subarray(0, bad)).length,
+    code: 'bad-encoding',
+    message: `the file is not UTF-8 text: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} (byte ${bad + 1} of the file) is not valid UTF-8 here${asLatin1}`,
+    hint,
+  };
+}
+
+/** Offset of the first byte that does not begin a well-formed UTF-8 sequence (overlong forms, surrogates and truncations included). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length;) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (need === 0 || i + need >= b.length) return i;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (b[i + 1]! < lo || b[i + 1]! > hi) return i;
+    for (let k = 2; k <= need; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return 0;
+}
+
+/**
+ * The concrete syntax tree, fed one lexical token at a time so the nesting can
+ * be watched as it grows: the parser pops its stack recursively, so it stops
+ * as soon as more collections than the limit are open.
+ */
+function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[]; problem: EarlyProblem | undefined } {
+  const max = RULE_FILE_LIMITS.maxYamlDepth;
+  const parser = new Parser(lines.addNewLine);
+  const tokens: CST.Token[] = [];
+  lines.addNewLine(0); // as Parser.parse() does before its first token
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const tok of parser.next(lexeme)) tokens.push(tok);
+    if (parser.stack.length <= max) continue;
+    const open = parser.stack.filter((t) => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection');
+    if (open.length > max) return { tokens, problem: { at: open[max]!.offset, code: 'yaml-too-deep', message: tooDeepMessage(max + 1), hint: TOO_DEEP_HINT } };
+  }
+  for (const tok of parser.end()) tokens.push(tok);
+  return { tokens, problem: undefined };
+}
+
+const tooDeepMessage = (depth: number): string => `mappings and lists nest ${depth} levels deep here; the limit is ${RULE_FILE_LIMITS.maxYamlDepth}`;
+const TOO_DEEP_HINT = 'rule files nest a few levels (section, entry, field); flatten the data or split it';
+
+/**
+ * YAML nesting, on the parser's concrete syntax tree (built without recursion),
+ * before the document is composed (which recurses once per level).
+ */
+function yamlNestingProblem(tokens: readonly CST.Token[]): EarlyProblem | undefined {
+  const max = RULE_FILE_LIMITS.maxYamlDepth;
+  const stack: [CST.Token | null | undefined, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length > 0) {
+    const [tok, depth] = stack.pop()!;
+    if (!tok) continue;
+    if (tok.type === 'document') stack.push([tok.value, depth]);
+    else if (tok.type === 'block-map' || tok.type === 'block-seq' || tok.type === 'flow-collection') {
+      if (depth + 1 > max) return { at: tok.offset, code: 'yaml-too-deep', message: tooDeepMessage(depth + 1), hint: TOO_DEEP_HINT };
+      for (const item of tok.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Nesting once aliases are followed: an alias repeats its anchor's data, so
+ * aliases inside aliases nest deeper than the text shows, and an alias inside
+ * the collection it names nests without end.
+ */
+function aliasNestingProblem(doc: Document.Parsed): EarlyProblem | undefined {
+  const max = RULE_FILE_LIMITS.maxYamlDepth;
+  const height = new Map<unknown, number>();
+  const childrenOf = (n: unknown): unknown[] => {
+    if (isAlias(n)) return [n.resolve(doc)];
+    if (isPair(n)) return [n.key, n.value];
+    if (isMap(n) || isSeq(n)) return n.items;
+    return [];
+  };
+  const work: [unknown, boolean][] = [[doc.contents, false]];
+  while (work.length > 0) {
+    const [n, done] = work.pop()!;
+    if (done) {
+      const h = Math.max(0, ...childrenOf(n).map((c) => (c && typeof c === 'object' ? height.get(c) ?? Infinity : 0)));
+      height.set(n, Math.min(Infinity, h + (isMap(n) || isSeq(n) ? 1 : 0)));
+    } else if (n && typeof n === 'object' && !height.has(n)) {
+      height.set(n, Infinity); // in progress: met again before it is done means a cycle
+      work.push([n, true]);
+      for (const c of childrenOf(n)) if (c && typeof c === 'object' && !height.has(c)) work.push([c, false]);
+    }
+  }
+  if ((height.get(doc.contents) ?? 0) <= max) return undefined;
+  // Follow the deepest path down to where it passes the limit, and blame the last alias on the way.
+  let node: unknown = doc.contents;
+  let depth = 0;
+  let alias: Alias | undefined;
+  for (let steps = 0; node && steps < 10 * max; steps++) {
+    if (isAlias(node)) alias = node;
+    if (isMap(node) || isSeq(node)) depth++;
+    if (depth > max) break;
+    const kids = childrenOf(node).filter((c) => c && typeof c === 'object');
+    node = kids.reduce((a, b) => ((height.get(b) ?? 0) > (height.get(a) ?? 0) ? b : a), kids[0]);
+  }
+  const total = height.get(doc.contents)!;
+  const at = (alias ?? (node as Node | undefined))?.range?.[0] ?? 0;
+  const name = alias ? `alias *${alias.source}` : 'this';
+  return {
+    at,
+    code: 'yaml-too-deep',
+    message: total === Infinity ? `${name} is inside the data it repeats, so it nests without end` : `${name} makes mappings and lists nest ${total} levels deep; the limit is ${max}`,
+    hint: 'rule files should not need YAML aliases (*name); write the values out',
+  };
 }
 
 function firstLine(message: string): string {

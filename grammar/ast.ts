@@ -72,8 +72,11 @@ export type Expr =
 
 /** A problem found while lexing or parsing, located by offsets into the expression text. */
 export interface SyntaxProblem {
-  /** `expr-lex` (a character no token starts with) or `expr-syntax` (tokens in the wrong order). */
-  code: 'expr-lex' | 'expr-syntax';
+  /**
+   * `expr-lex` (a character no token starts with), `expr-syntax` (tokens in the wrong order),
+   * `expr-too-deep` or `expr-too-long` (past a limit of `limits.ts`).
+   */
+  code: 'expr-lex' | 'expr-syntax' | 'expr-too-deep' | 'expr-too-long';
   message: string;
   hint: string;
   span: Span;

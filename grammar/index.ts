@@ -9,11 +9,16 @@
  * - an unclosed `(` or `[` at the end of the input: the opening bracket;
  * - anything else missing at the end of the input: zero-width at `text.length`;
  * - an unexpected token: that token;
- * - an empty (blank or comment-only) expression: the whole text.
+ * - an empty (blank or comment-only) expression: the whole text;
+ * - an expression past a limit of `limits.ts`: the first token past it
+ *   (`expr-too-long`), or the token where the nesting passes the limit
+ *   (`expr-too-deep`). The limits are checked before and while the tree is
+ *   built, so no caller ever holds a tree deeper than the limit.
  */
 import { EOF, MismatchedTokenException, NotAllInputParsedException, tokenMatcher, type IRecognitionException, type IToken } from 'chevrotain';
 import type { ParseResult, Span, SyntaxProblem } from './ast.ts';
 import { lexer } from './lexer.ts';
+import { checkNesting, checkSize, EXPRESSION_LIMITS } from './limits.ts';
 import { parser } from './parser.ts';
 import { toAst } from './to-ast.ts';
 import { CompareOp, Identifier, If, LBracket, LParen, RBracket, RParen } from './tokens.ts';
@@ -22,6 +27,7 @@ export type {
   Binary, BinaryOp, BoolLit, Call, ComboLit, DateLit, Expr, IfExpr, ListLit, NameRef, NullLit, NumberLit, OtherRef, ParseResult, Span, StringLit,
   SyntaxProblem, Unary, UnaryOp,
 } from './ast.ts';
+export { EXPRESSION_LIMITS } from './limits.ts';
 export { printExpr } from './print.ts';
 
 const VALUE = 'a value, a name or "("';
@@ -33,7 +39,10 @@ export function parseExpression(text: string): ParseResult {
   try {
     return parse(text);
   } catch (err) {
-    // Not expected to happen; a compiler must still never crash on its input.
+    // Not expected to happen (the limits keep the parser's recursion shallow); a compiler must still never crash on its input.
+    if (err instanceof RangeError) {
+      return failed('expr-too-deep', 'the expression nests too deeply to read', `keep nesting under ${EXPRESSION_LIMITS.maxDepth} levels: split the expression`, { start: 0, end: text.length });
+    }
     return failed('expr-syntax', 'internal error while parsing the expression', `please report this: ${String(err)}`, { start: 0, end: text.length });
   }
 }
@@ -43,11 +52,15 @@ function parse(text: string): ParseResult {
   const bad = lexed.errors[0];
   if (bad) return { expr: undefined, problems: [lexProblem(text, bad.offset)] };
   if (lexed.tokens.length === 0) return failed('expr-syntax', 'empty expression', 'write a condition or a value, e.g. minutes > 0', { start: 0, end: text.length });
+  const limit = checkSize(lexed.tokens) ?? checkNesting(lexed.tokens);
+  if (limit) return { expr: undefined, problems: [limit] };
   parser.input = lexed.tokens;
   const cst = parser.expression();
   const error = parser.errors[0];
   if (error) return { expr: undefined, problems: [syntaxProblem(error, lexed.tokens, text)] };
-  return { expr: toAst(cst), problems: [] };
+  const built = toAst(cst);
+  if (built.problem) return { expr: undefined, problems: [built.problem] };
+  return { expr: built.expr, problems: [] };
 }
 
 function failed(code: SyntaxProblem['code'], message: string, hint: string, span: Span): ParseResult {

@@ -8,7 +8,8 @@
  * parentheses, so `(a + b) * c` spans the whole text.
  */
 import type { CstNode, IToken } from 'chevrotain';
-import type { BinaryOp, Expr, Span } from './ast.ts';
+import type { BinaryOp, Expr, Span, SyntaxProblem } from './ast.ts';
+import { EXPRESSION_LIMITS, tooDeep } from './limits.ts';
 import { parser } from './parser.ts';
 
 // The children of each rule's CST node, as the parser produces them (keys are token or rule names).
@@ -34,7 +35,7 @@ interface NameOrCallCtx { Identifier: IToken[]; RParen?: IToken[]; expression?: 
 
 const first = <T>(xs: T[] | undefined): T | undefined => xs?.[0];
 const tokenSpan = (tok: IToken): Span => ({ start: tok.startOffset, end: tok.startOffset + tok.image.length });
-const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } });
+const binaryNode = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, span: { start: left.span.start, end: right.span.end } });
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t' };
 
@@ -47,9 +48,39 @@ export function unescapeString(image: string): string {
 const BaseVisitor = parser.getBaseCstVisitorConstructor<undefined, Expr>();
 
 class AstBuilder extends BaseVisitor {
+  /** Nesting depth of each node built (see limits.ts); parentheses add a level. */
+  private depths = new WeakMap<Expr, number>();
+  /** The first node built deeper than the limit: the smallest part of the expression that is too deep. */
+  problem: SyntaxProblem | undefined;
+
   constructor() {
     super();
     this.validateVisitor();
+  }
+
+  /** Start a new expression. */
+  reset(): void {
+    this.depths = new WeakMap();
+    this.problem = undefined;
+  }
+
+  private depthOf(e: Expr): number {
+    return this.depths.get(e) ?? 0;
+  }
+
+  /** Record `e`'s depth (one more than its deepest part); the first node past the limit is reported at `at`. */
+  private nested(e: Expr, parts: readonly Expr[], at: IToken, chain?: string): Expr {
+    let depth = 0;
+    for (const p of parts) depth = Math.max(depth, this.depthOf(p));
+    depth += 1;
+    this.depths.set(e, depth);
+    if (depth > EXPRESSION_LIMITS.maxDepth && !this.problem) this.problem = tooDeep(tokenSpan(at), depth, chain);
+    return e;
+  }
+
+  private binary(op: BinaryOp, left: Expr, right: Expr, at: IToken): Expr {
+    const chain = op === 'or' || op === 'and' ? `"${op}"` : op === '+' || op === '-' || op === '*' || op === '/' ? 'arithmetic' : undefined;
+    return this.nested(binaryNode(op, left, right), [left, right], at, chain);
   }
 
   /** Visit the one node a rule produced under `key` (the grammar guarantees it is there). */
@@ -60,14 +91,20 @@ class AstBuilder extends BaseVisitor {
   /** Fold `x (op x)*` into left-associative binary nodes. */
   private leftFold(operands: CstNode[], ops: Tokens, opOf: (tok: IToken) => BinaryOp): Expr {
     let left = this.visit(operands[0]!);
-    for (let i = 1; i < operands.length; i++) left = binary(opOf(ops![i - 1]!), left, this.visit(operands[i]!));
+    for (let i = 1; i < operands.length; i++) {
+      const op = ops![i - 1]!;
+      left = this.binary(opOf(op), left, this.visit(operands[i]!), op);
+    }
     return left;
   }
 
   /** Wrap `operand` in prefix operators, innermost (rightmost) first. */
   private prefixed(ops: Tokens, op: 'not' | '-', operand: Expr): Expr {
     let e = operand;
-    for (let i = (ops?.length ?? 0) - 1; i >= 0; i--) e = { kind: 'unary', op, operand: e, span: { start: ops![i]!.startOffset, end: e.span.end } };
+    for (let i = (ops?.length ?? 0) - 1; i >= 0; i--) {
+      const tok = ops![i]!;
+      e = this.nested({ kind: 'unary', op, operand: e, span: { start: tok.startOffset, end: e.span.end } }, [e], tok, `"${op}"`);
+    }
     return e;
   }
 
@@ -77,7 +114,8 @@ class AstBuilder extends BaseVisitor {
 
   ifExpr(ctx: IfCtx): Expr {
     const [cond, then, otherwise] = ctx.expression.map((n) => this.visit(n));
-    return { kind: 'if', cond: cond!, then: then!, else: otherwise!, span: { start: ctx.If[0]!.startOffset, end: otherwise!.span.end } };
+    const node: Expr = { kind: 'if', cond: cond!, then: then!, else: otherwise!, span: { start: ctx.If[0]!.startOffset, end: otherwise!.span.end } };
+    return this.nested(node, [cond!, then!, otherwise!], ctx.If[0]!);
   }
 
   orExpr(ctx: OrCtx): Expr {
@@ -96,8 +134,8 @@ class AstBuilder extends BaseVisitor {
     const left = this.visit(ctx.additive[0]!);
     const right = ctx.additive[1];
     if (!right) return left;
-    const op = first(ctx.CompareOp)?.image as BinaryOp | undefined;
-    return binary(op ?? 'not in', left, this.visit(right));
+    const opTok = first(ctx.CompareOp) ?? ctx.Not![0]!;
+    return this.binary(first(ctx.CompareOp) ? (opTok.image as BinaryOp) : 'not in', left, this.visit(right), opTok);
   }
 
   additive(ctx: AdditiveCtx): Expr {
@@ -129,13 +167,13 @@ class AstBuilder extends BaseVisitor {
 
   list(ctx: ListCtx): Expr {
     const items = (ctx.expression ?? []).map((n) => this.visit(n));
-    return { kind: 'list', items, span: { start: ctx.LBracket[0]!.startOffset, end: ctx.RBracket[0]!.startOffset + 1 } };
+    return this.nested({ kind: 'list', items, span: { start: ctx.LBracket[0]!.startOffset, end: ctx.RBracket[0]!.startOffset + 1 } }, items, ctx.LBracket[0]!);
   }
 
   parenExpr(ctx: ParenCtx): Expr {
     const inner = this.one(ctx.expression);
     inner.span = { start: ctx.LParen[0]!.startOffset, end: ctx.RParen[0]!.startOffset + 1 };
-    return inner;
+    return this.nested(inner, [inner], ctx.LParen[0]!);
   }
 
   otherRef(ctx: OtherCtx): Expr {
@@ -148,13 +186,21 @@ class AstBuilder extends BaseVisitor {
     const close = first(ctx.RParen);
     if (!close) return { kind: 'name', name: id.image, span: tokenSpan(id) };
     const args = (ctx.expression ?? []).map((n) => this.visit(n));
-    return { kind: 'call', callee: id.image, calleeSpan: tokenSpan(id), args, span: { start: id.startOffset, end: close.startOffset + 1 } };
+    return this.nested({ kind: 'call', callee: id.image, calleeSpan: tokenSpan(id), args, span: { start: id.startOffset, end: close.startOffset + 1 } }, args, id);
   }
 }
 
 const builder = new AstBuilder();
 
-/** The AST of a CST the parser produced without errors. */
-export function toAst(cst: CstNode): Expr {
-  return builder.visit(cst);
+/**
+ * The AST of a CST the parser produced without errors, or the problem when the
+ * tree nests deeper than {@link EXPRESSION_LIMITS.maxDepth} (at the operator,
+ * bracket or call where the smallest too-deep part of the expression begins).
+ */
+export function toAst(cst: CstNode): { expr: Expr; problem: SyntaxProblem | undefined } {
+  builder.reset();
+  const expr = builder.visit(cst);
+  const problem = builder.problem;
+  builder.reset();
+  return { expr, problem };
 }

@@ -33,18 +33,27 @@
  * @property {(r: LineRecord, e: Entry, d: string, u: number) => Finding} notEffective
  * @property {boolean[]} member per group slot: can a line of this variant be one an aggregate counts?
  * @property {boolean} found is it so for any group?
+ * @property {string[]} mods the modifiers that write it (defining, and the delivery modifier if any), sorted
  * @property {object} view what classify() returns
  * @typedef {Object} Edition
  * @property {string} version
  * @property {number} index position in the bundle's list of editions
- * @property {number} appliesFrom
+ * @property {number} published the day the edition was published (day number)
  * @property {Set<string>} universe
  * @property {Map<string, Variant[]>} lookup variants per key, by first day in force
  * @property {{ rule: string, category: string, severity: 'error' | 'warning', cite: string }} invalid
  * @property {(r: LineRecord) => Finding} undefinedCombination
+ * @property {number} toleratedUntil before this day, extra modifiers are tolerated (see toleratedVariant)
+ * @property {Map<string, Variant[]>} byCode every variant of each code (for toleratedVariant)
+ * @property {(r: LineRecord, extra: string[]) => Finding} tolerated the warning for a line read with extra modifiers
  * @property {((items: Item[]) => void) | null} cross
+ * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
+ * @property {Set<string>} defining the modifiers that define catalogue entries
+ * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
  * @typedef {Object} Bundle What the printer generates for the engine.
  * @property {Edition[]} editions oldest first
+ * @property {string} guidance
+ * @property {{ name?: string } | null} profile the plan profile compiled in, if any
  * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
  * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
  * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
@@ -52,25 +61,35 @@
  */
 
 /**
- * The edition in force on a day: the last whose appliesFrom is on or before it, else the first.
- * @param {Edition[]} editions sorted by appliesFrom
- * @param {number} day
+ * The edition that judges: the newest published on or before `asOf` (YYYY-MM-DD), or the newest of all when
+ * there is no `asOf`; the oldest when `asOf` is before every publication. A malformed `asOf` is the caller's
+ * mistake and throws a RangeError (records never make the bundle throw; options are code).
+ * @param {Bundle} B
+ * @param {unknown} options
+ * @returns {Edition}
  */
-export function pickEdition(editions, day) {
+export function editionAsOf(B, options) {
+  const editions = B.editions;
+  const asOf = options !== null && typeof options === 'object' ? /** @type {{ asOf?: unknown }} */ (options).asOf : undefined;
+  if (asOf === undefined || asOf === null) return editions[editions.length - 1];
+  const day = parseDay(asOf);
+  if (day < 0) throw new RangeError(`options.asOf must be a date written YYYY-MM-DD (got ${JSON.stringify(String(asOf))})`);
   let v = editions[0];
-  for (let i = 1; i < editions.length; i++) if (editions[i].appliesFrom <= day) v = editions[i];
+  for (let i = 1; i < editions.length; i++) if (editions[i].published <= day) v = editions[i];
   return v;
 }
 
 /**
- * Judge one line with its line-level rules. Returns the item for cross-line rules, or just the result.
- * Never throws: a record that cannot even be read is invalid.
+ * Judge one line with its line-level rules, by the edition `v`. Returns the item for cross-line rules, or
+ * just the result. Never throws: a record that cannot even be read is invalid.
  * @param {Bundle} B
+ * @param {Edition} v
  * @param {unknown} raw
  * @param {number} index
+ * @param {import('./profile.js').PlanTables} t the plan profile's tables (runtime/profile.js)
  * @returns {Item | Result}
  */
-export function judgeLine(B, raw, index) {
+export function judgeLine(B, v, raw, index, t) {
   /** @type {RecordProblem[]} */
   const problems = [];
   /** @type {LineRecord | null} */
@@ -84,34 +103,82 @@ export function judgeLine(B, raw, index) {
   if (r === null) {
     let ids = { claimId: /** @type {string | null} */ (null), lineNumber: /** @type {number | null} */ (null) };
     try { ids = echoIds(raw); } catch { /* the ids stay null */ }
-    const rule = B.editions[0].invalid;
+    const rule = v.invalid;
     const res = B.newResult(index, ids.claimId, ids.lineNumber, 'invalid', null);
     for (let i = 0; i < problems.length; i++) res.findings.push({ rule: rule.rule, category: rule.category, severity: rule.severity, message: problems[i].message, cite: rule.cite });
     return res;
   }
-  const v = pickEdition(B.editions, r.serviceDate);
   const res = B.newResult(index, r.claimId, r.lineNumber, 'accepted', v.version);
   const variants = v.lookup.get(r.key);
+  /** @type {Variant} */
+  let x;
   if (variants === undefined) {
-    if (v.universe.has(r.procedureCode)) {
+    if (!v.universe.has(r.procedureCode) || (t.outOfScope && lacksGuidanceModifier(v, r.modifiers))) {
+      res.status = 'out-of-scope';
+      return res;
+    }
+    const tolerated = r.serviceDate < v.toleratedUntil ? toleratedVariant(v, r) : null;
+    if (tolerated === null) {
       res.status = 'rejected';
       res.findings.push(v.undefinedCombination(r));
-    } else {
-      res.status = 'out-of-scope';
+      return res;
     }
-    return res;
+    x = tolerated;
+    res.findings.push(v.tolerated(r, extraModifiers(r.modifiers, x.mods)));
+  } else {
+    x = variants[0];
+    for (let k = 1; k < variants.length; k++) if (variants[k].from <= r.serviceDate) x = variants[k];
   }
-  let x = variants[0];
-  for (let k = 1; k < variants.length; k++) if (variants[k].from <= r.serviceDate) x = variants[k];
   const e = x.e;
   B.fillResult(res, e, x.d);
   const u = x.billable(r);
   res.billableUnits = u;
   if (r.serviceDate < x.from || r.serviceDate >= x.until) res.findings.push(x.notEffective(r, e, x.d, u));
+  if (t.refused !== null) {
+    // Plan profile: an alternative the plan did not select (runtime/profile.js).
+    const c = t.refused.get(e.combination);
+    if (c !== undefined) res.findings.push({ rule: c.rule, category: c.category, severity: c.severity, message: c.message, cite: c.cite });
+  }
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;
   return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
+}
+
+/**
+ * Before a guidance closed its code universe to extra modifiers, a line whose modifiers hold exactly one
+ * combination of its code (plus other modifiers, none repeated) is read as that combination: the variant of
+ * it that uses the most of the line's modifiers. Null when there is no such combination, or more than one.
+ * @param {Edition} v
+ * @param {LineRecord} r
+ * @returns {Variant | null}
+ */
+export function toleratedVariant(v, r) {
+  const mods = r.modifiers;
+  for (let i = 1; i < mods.length; i++) if (mods[i] === mods[i - 1]) return null;
+  const candidates = v.byCode.get(r.procedureCode);
+  if (candidates === undefined) return null;
+  /** @type {Variant | null} */
+  let best = null;
+  for (let k = 0; k < candidates.length; k++) {
+    const c = candidates[k];
+    if (r.serviceDate < c.from || r.serviceDate >= c.until) continue;
+    let all = true;
+    for (let i = 0; i < c.mods.length && all; i++) all = mods.includes(c.mods[i]);
+    if (!all) continue;
+    if (best !== null && best.e !== c.e) return null; // two combinations: which one was meant is not for us to guess
+    if (best === null || c.mods.length > best.mods.length) best = c;
+  }
+  return best;
+}
+
+/**
+ * The modifiers of a line that a variant does not use, in the line's order.
+ * @param {string[]} mods
+ * @param {string[]} used
+ */
+export function extraModifiers(mods, used) {
+  return mods.filter((m) => !used.includes(m));
 }
 
 /**
@@ -135,8 +202,11 @@ export function settle(res) {
  * cross-line rules once every line is in: one result per line, in order.
  * Lines no cross-line rule judges or counts are kept only as their result.
  * @param {Bundle} B
+ * @param {unknown} [options] `{ asOf, profile }`: judge by the edition known on that date, under a plan profile
  */
-export function startValidation(B) {
+export function startValidation(B, options) {
+  const edition = editionAsOf(B, options);
+  const tables = tablesFor(B, edition, options);
   /** @type {Result[]} */
   const out = [];
   /** @type {Item[][]} */
@@ -146,7 +216,7 @@ export function startValidation(B) {
     /** @param {unknown} raw */
     add(raw) {
       if (finished) throw new Error('validation already finished');
-      const j = judgeLine(B, raw, out.length);
+      const j = judgeLine(B, edition, raw, out.length, tables);
       if ('res' in j) {
         out.push(j.res);
         byEdition[j.v.index].push(j);
@@ -169,7 +239,7 @@ export function startValidation(B) {
         finished = true;
         for (let k = 0; k < B.editions.length; k++) {
           const cross = B.editions[k].cross;
-          if (cross !== null && (byEdition[k].length > 1 || B.keepAll)) cross(byEdition[k]);
+          if (cross !== null && byEdition[k].length > 0) cross(byEdition[k]);
         }
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }
@@ -186,7 +256,7 @@ export function startValidation(B) {
  */
 export function linesOf(lines) {
   try {
-    if (Array.isArray(lines)) return lines;
+    if (Array.isArray(lines)) return lines.length >= 0 ? lines : [];
     if (lines === null || typeof lines !== 'object' || !(Symbol.iterator in lines)) return [];
     /** @type {unknown[]} */
     const out = [];
@@ -201,12 +271,15 @@ export function linesOf(lines) {
  * All rules, cross-line ones included; one result per input, same order.
  * @param {Bundle} B
  * @param {unknown} lines
+ * @param {unknown} [options]
  * @returns {Result[]}
  */
-export function validateLines(B, lines) {
+export function validateLines(B, lines, options) {
+  const run = startValidation(B, options);
   const list = linesOf(lines);
-  const run = startValidation(B);
-  for (let i = 0; i < list.length; i++) {
+  let n = 0;
+  try { n = list.length; } catch { n = 0; }
+  for (let i = 0; i < n; i++) {
     let line;
     try { line = list[i]; } catch { line = undefined; }
     run.add(line);
@@ -218,22 +291,39 @@ export function validateLines(B, lines) {
  * Line-level rules only.
  * @param {Bundle} B
  * @param {unknown} line
+ * @param {unknown} [options]
  * @returns {Result}
  */
-export function validateOneLine(B, line) {
-  const j = judgeLine(B, line, 0);
+export function validateOneLine(B, line, options) {
+  const v = editionAsOf(B, options);
+  const j = judgeLine(B, v, line, 0, tablesFor(B, v, options));
   return settle('res' in j ? j.res : j);
 }
 
 /**
- * The catalogue entry a code and modifiers define (in force on serviceDate when one is given), or null.
- * What it returns is frozen: callers share it.
+ * The catalogue entry a code and modifiers define in the newest edition (in force on serviceDate when one is
+ * given), or null. What it returns is frozen: callers share it.
  * @param {Bundle} B
  * @param {unknown} procedureCode
  * @param {unknown} modifiers
  * @param {unknown} serviceDate
  */
 export function classifyCombination(B, procedureCode, modifiers, serviceDate) {
+  try {
+    return classifyKnown(B, procedureCode, modifiers, serviceDate);
+  } catch {
+    return null; // arguments that cannot be read (a revoked Proxy, a throwing getter) classify as nothing
+  }
+}
+
+/**
+ * classify() on arguments that read without throwing.
+ * @param {Bundle} B
+ * @param {unknown} procedureCode
+ * @param {unknown} modifiers
+ * @param {unknown} serviceDate
+ */
+export function classifyKnown(B, procedureCode, modifiers, serviceDate) {
   if (typeof procedureCode !== 'string') return null;
   const mods = modifiers == null ? [] : Array.isArray(modifiers) ? modifiers.slice(0, 8) : [modifiers];
   for (let i = 0; i < mods.length; i++) if (typeof mods[i] !== 'string') return null;
@@ -241,7 +331,7 @@ export function classifyCombination(B, procedureCode, modifiers, serviceDate) {
   const key = sorted.length === 0 ? procedureCode.toUpperCase() : `${procedureCode.toUpperCase()}:${sorted.join(':')}`;
   const day = serviceDate === undefined || serviceDate === null ? null : parseDay(serviceDate);
   if (day !== null && day < 0) return null;
-  const v = day === null ? B.editions[B.editions.length - 1] : pickEdition(B.editions, day);
+  const v = B.editions[B.editions.length - 1];
   const variants = v.lookup.get(key);
   if (variants === undefined) return null;
   if (day === null) return variants[variants.length - 1].view;

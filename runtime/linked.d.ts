@@ -8,4 +8,8 @@ declare global {
   function echoIds(raw: unknown): { claimId: string | null; lineNumber: number | null };
   function parseDay(text: unknown): number;
   const MAX_GROUP_DAYS: number;
+  // runtime/engine.js and runtime/profile.js
+  function editionAsOf(B: import('./engine.js').Bundle, options: unknown): import('./engine.js').Edition;
+  function tablesFor(B: import('./engine.js').Bundle, v: import('./engine.js').Edition, options: unknown): import('./profile.js').PlanTables;
+  function lacksGuidanceModifier(v: import('./engine.js').Edition, mods: string[]): boolean;
 }

@@ -1,7 +1,11 @@
 // @ts-check
-// Input records: checking and normalising one line (the record format in the README).
+// Input records: the helpers of the record check. The check itself is generated
+// per field from the record field table (compiler/fields.ts) by compiler/emit/record.ts;
+// the reference interpreter's own check is compiler/record-check.ts.
 // This file is plain JavaScript because bundles link its functions as written
-// (compiler/emit/link.ts); the reference interpreter imports it.
+// (compiler/emit/link.ts): every top-level declaration is exported, and functions
+// use only their parameters and other runtime declarations. Nothing here may
+// throw on a caller's value.
 
 /**
  * @typedef {Object} LineRecord A checked, normalised input line.
@@ -96,6 +100,7 @@ function formatDay(day) {
 
 /**
  * Own-property read: never reaches the prototype (`__proto__`, `constructor`).
+ * May throw for a hostile object (a throwing getter, a revoked Proxy): see readField.
  * @param {object} obj
  * @param {string} name
  * @returns {unknown}
@@ -105,17 +110,148 @@ function own(obj, name) {
 }
 
 /**
+ * What readField and readOptional give for a field whose reading threw (a getter, a Proxy trap):
+ * this function itself, which no record can hold (a bundle never exports it). A function, not
+ * an object, so that it links into bundles as written.
+ */
+function unreadable() {}
+
+/**
+ * A field of a record, read once and guarded: `unreadable` when reading it throws.
+ * @param {object} raw
+ * @param {string} name
+ * @returns {unknown}
+ */
+function readField(raw, name) {
+  try {
+    return own(raw, name);
+  } catch {
+    return unreadable;
+  }
+}
+
+/**
+ * An optional field: absent, null and "" all read as undefined; `unreadable` when reading it throws.
+ * @param {object} raw
+ * @param {string} name
+ * @returns {unknown}
+ */
+function readOptional(raw, name) {
+  const v = readField(raw, name);
+  return v === null || v === '' ? undefined : v;
+}
+
+/**
+ * Is the value an object to read fields from (not null, not a list, not a revoked Proxy)?
+ * @param {unknown} raw
+ * @returns {raw is object}
+ */
+function isRecord(raw) {
+  if (raw === null || typeof raw !== 'object') return false;
+  try {
+    return !Array.isArray(raw);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a value cannot be a record, or null when it is an object to read fields from.
+ * @param {unknown} raw
+ * @returns {string | null}
+ */
+function notARecord(raw) {
+  if (raw === null || typeof raw !== 'object') return `the line is not a JSON object (got ${shown(raw)})`;
+  try {
+    if (!Array.isArray(raw)) return null;
+  } catch {
+    return 'the line could not be read (reading it raised an error)';
+  }
+  return `the line is not a JSON object (got ${shown(raw)})`;
+}
+
+/** Longest text shown for a value in a message; longer is cut to SHOWN_MAX - 3 characters and "...". */
+const SHOWN_MAX = 40;
+
+/**
+ * A value as record problems show it: its JSON text, cut to SHOWN_MAX characters.
+ * Bounded and guarded: never throws, never recurses deeper than the text it shows,
+ * never reads more of a huge array or string than it shows.
  * @param {unknown} v
  * @returns {string}
  */
 function shown(v) {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'symbol') return cut(String(v));
+  if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  /** @type {{ text: string }} */
+  const out = { text: '' };
   try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+    writeJson(out, v, '');
   } catch {
-    return String(v);
+    return out.text === '' ? 'a value that cannot be read' : cut(`${out.text}...`);
   }
+  return out.text === '' ? 'a value with no JSON form' : cut(out.text);
+}
+
+/**
+ * @param {string} s
+ * @returns {string}
+ */
+function cut(s) {
+  return s.length > SHOWN_MAX ? `${s.slice(0, SHOWN_MAX - 3)}...` : s;
+}
+
+/**
+ * A string as JSON, reading no more of it than can be shown.
+ * @param {string} s
+ */
+function jsonString(s) {
+  return JSON.stringify(s.length > SHOWN_MAX + 2 ? s.slice(0, SHOWN_MAX + 2) : s);
+}
+
+/**
+ * Append the JSON text of v (as JSON.stringify writes it) to out.text, stopping once
+ * more than SHOWN_MAX characters are written. May throw (a hostile value): shown() catches.
+ * @param {{ text: string }} out
+ * @param {unknown} v
+ * @param {string} key
+ * @returns {boolean} false when v has no JSON form (undefined, a function, a symbol)
+ */
+function writeJson(out, v, key) {
+  if (v !== null && (typeof v === 'object' || typeof v === 'bigint')) {
+    const toJSON = /** @type {{ toJSON?: unknown }} */ (v).toJSON;
+    if (typeof toJSON === 'function') v = toJSON.call(v, key);
+  }
+  if (v === null) out.text += 'null';
+  else if (typeof v === 'string') out.text += jsonString(v);
+  else if (typeof v === 'number') out.text += Number.isFinite(v) ? String(v) : 'null';
+  else if (typeof v === 'boolean') out.text += v ? 'true' : 'false';
+  else if (typeof v === 'bigint') out.text += `${String(v)}n`;
+  else if (typeof v !== 'object') return false;
+  else if (Array.isArray(v)) {
+    out.text += '[';
+    const n = v.length;
+    for (let i = 0; i < n && out.text.length <= SHOWN_MAX; i++) {
+      if (i > 0) out.text += ',';
+      if (!writeJson(out, v[i], String(i))) out.text += 'null';
+    }
+    out.text += ']';
+  } else {
+    out.text += '{';
+    let first = true;
+    for (const k in v) {
+      if (out.text.length > SHOWN_MAX) break;
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+      const at = out.text.length;
+      out.text += `${first ? '' : ','}${jsonString(k)}:`;
+      if (writeJson(out, /** @type {Record<string, unknown>} */ (v)[k], k)) first = false;
+      else out.text = out.text.slice(0, at);
+    }
+    out.text += '}';
+  }
+  return true;
 }
 
 /** A date range joins per-day groups on at most this many days (a guard against absurd ranges). */
@@ -124,126 +260,59 @@ const MAX_GROUP_DAYS = 3660;
 const CODE_FORM = /^[A-Za-z0-9]{5}$/;
 const MODIFIER_FORM = /^[A-Za-z0-9]{2}$/;
 const POS_FORM = /^[0-9]{2}$/;
+/** Empty or only white space: not an identifier. */
+const BLANK = /^\s*$/;
 
 /**
- * Upper-cased and sorted, or null when an item is not a two-character modifier.
- * @param {unknown[]} list
- * @returns {string[] | null}
+ * Is a non-empty string only white space? (Most identifiers start with a letter or digit: one comparison.)
+ * @param {string} s
  */
-function normaliseModifiers(list) {
-  /** @type {string[]} */
-  const out = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const m = list[i];
-    if (typeof m !== 'string' || !MODIFIER_FORM.test(m)) return null;
-    out[i] = m.toUpperCase();
+function isBlank(s) {
+  const c = s.charCodeAt(0);
+  return (c <= 32 || c >= 160) && BLANK.test(s);
+}
+
+/** readModifiers: the value is not a list, or a list that is too long. */
+const NOT_A_LIST = 1;
+/** readModifiers: an item is not a two-character modifier. */
+const BAD_MODIFIER = 2;
+/** readModifiers: reading the list threw. */
+const UNREADABLE_LIST = 3;
+
+/**
+ * A modifiers value as a fresh list, upper-cased and sorted; or why it is not one
+ * (NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST). Guarded: a hostile list never throws.
+ * @param {unknown} list
+ * @param {number} most
+ * @returns {string[] | number}
+ */
+function readModifiers(list, most) {
+  try {
+    if (!Array.isArray(list)) return NOT_A_LIST;
+    const n = list.length;
+    if (typeof n !== 'number' || n > most) return NOT_A_LIST;
+    /** @type {string[]} */
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const m = list[i];
+      if (typeof m !== 'string' || !MODIFIER_FORM.test(m)) return BAD_MODIFIER;
+      out.push(m.toUpperCase());
+    }
+    return out.length > 1 ? out.sort() : out;
+  } catch {
+    return UNREADABLE_LIST;
   }
-  return out.length > 1 ? out.sort() : out;
 }
 
 /**
+ * Record a problem with a field: `message (got <value as shown>)`.
  * @param {RecordProblem[]} problems
  * @param {string} field
- * @param {string} what
+ * @param {string} message
  * @param {unknown} got
  */
-function addProblem(problems, field, what, got) {
-  problems.push({ field, message: `${field} ${what} (got ${shown(got)})` });
-}
-
-/**
- * An optional field: absent, null and "" all read as undefined.
- * @param {object} raw
- * @param {string} name
- */
-function optional(raw, name) {
-  const v = own(raw, name);
-  return v === null || v === undefined || v === '' ? undefined : v;
-}
-
-/**
- * Check a raw input record and normalise it; what is wrong goes into `problems`
- * (one entry per bad field). Never throws. No per-call closures: this runs once per line.
- * @param {unknown} raw
- * @param {RecordProblem[]} problems
- * @returns {LineRecord | null}
- */
-function checkRecord(raw, problems) {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push({ field: 'record', message: `the line is not a JSON object (got ${shown(raw)})` });
-    return null;
-  }
-  const before = problems.length;
-
-  const claimId = own(raw, 'claimId');
-  if (typeof claimId !== 'string' || claimId.length === 0) addProblem(problems, 'claimId', 'is required and must be a non-empty string', claimId);
-  const lineNumber = own(raw, 'lineNumber');
-  if (typeof lineNumber !== 'number' || !Number.isInteger(lineNumber) || lineNumber < 1) addProblem(problems, 'lineNumber', 'is required and must be a whole number of at least 1', lineNumber);
-  const memberId = own(raw, 'memberId');
-  if (typeof memberId !== 'string' || memberId.length === 0) addProblem(problems, 'memberId', 'is required and must be a non-empty string', memberId);
-
-  const serviceDateRaw = own(raw, 'serviceDate');
-  const serviceDate = parseDay(serviceDateRaw);
-  if (serviceDate < 0) addProblem(problems, 'serviceDate', 'is required and must be a real date written YYYY-MM-DD', serviceDateRaw);
-  const endRaw = optional(raw, 'serviceDateEnd');
-  let serviceDateEnd = null;
-  if (endRaw !== undefined) {
-    serviceDateEnd = parseDay(endRaw);
-    if (serviceDateEnd < 0) addProblem(problems, 'serviceDateEnd', 'must be a real date written YYYY-MM-DD', endRaw);
-    else if (serviceDate >= 0 && serviceDateEnd < serviceDate) addProblem(problems, 'serviceDateEnd', `must not be before serviceDate ${shown(serviceDateRaw)}`, endRaw);
-  }
-
-  const code = own(raw, 'procedureCode');
-  if (typeof code !== 'string' || !CODE_FORM.test(code)) addProblem(problems, 'procedureCode', 'is required and must be 5 letters or digits', code);
-
-  const modsRaw = optional(raw, 'modifiers');
-  /** @type {string[] | null} */
-  let modifiers = [];
-  if (modsRaw !== undefined) {
-    if (!Array.isArray(modsRaw) || modsRaw.length > 4) addProblem(problems, 'modifiers', 'must be a list of at most 4 two-character modifiers', modsRaw);
-    else {
-      modifiers = normaliseModifiers(modsRaw);
-      if (modifiers === null) addProblem(problems, 'modifiers', 'must hold two-character modifiers only', modsRaw);
-    }
-  }
-
-  const units = own(raw, 'units');
-  if (typeof units !== 'number' || !Number.isFinite(units) || units <= 0) addProblem(problems, 'units', 'is required and must be a number greater than 0', units);
-  const minutes = optional(raw, 'minutes');
-  if (minutes !== undefined && (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0)) addProblem(problems, 'minutes', 'must be a whole number of at least 0', minutes);
-  const amount = optional(raw, 'amount');
-  if (amount !== undefined && (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)) addProblem(problems, 'amount', 'must be a number of at least 0', amount);
-  const posRaw = optional(raw, 'placeOfService');
-  // Two digits; a whole number 0-99 (as some systems write it) is read as its two-digit code.
-  const pos = typeof posRaw === 'number' && Number.isInteger(posRaw) && posRaw >= 0 && posRaw <= 99 ? String(posRaw).padStart(2, '0') : posRaw;
-  if (pos !== undefined && (typeof pos !== 'string' || !POS_FORM.test(pos))) addProblem(problems, 'placeOfService', 'must be two digits, e.g. "02"', posRaw);
-  const staff = optional(raw, 'staffCredential');
-  if (staff !== undefined && typeof staff !== 'string') addProblem(problems, 'staffCredential', 'must be text', staff);
-  const taxonomy = optional(raw, 'renderingTaxonomy');
-  if (taxonomy !== undefined && typeof taxonomy !== 'string') addProblem(problems, 'renderingTaxonomy', 'must be text', taxonomy);
-  const planId = optional(raw, 'planId');
-  if (planId !== undefined && typeof planId !== 'string') addProblem(problems, 'planId', 'must be text', planId);
-
-  if (problems.length > before || modifiers === null) return null;
-  const procedureCode = /** @type {string} */ (code).toUpperCase();
-  return {
-    claimId: /** @type {string} */ (claimId),
-    lineNumber: /** @type {number} */ (lineNumber),
-    memberId: /** @type {string} */ (memberId),
-    serviceDate,
-    serviceDateEnd,
-    procedureCode,
-    modifiers,
-    units: /** @type {number} */ (units),
-    minutes: minutes === undefined ? null : /** @type {number} */ (minutes),
-    amount: amount === undefined ? null : /** @type {number} */ (amount),
-    placeOfService: pos === undefined ? null : /** @type {string} */ (pos),
-    staffCredential: staff === undefined ? null : /** @type {string} */ (staff).trim().toUpperCase(),
-    renderingTaxonomy: taxonomy === undefined ? null : /** @type {string} */ (taxonomy),
-    planId: planId === undefined ? null : /** @type {string} */ (planId),
-    serviceDays: serviceDateEnd === null ? 1 : serviceDateEnd - serviceDate + 1,
-    key: /** @type {string[]} */ (modifiers).length === 0 ? procedureCode : `${procedureCode}:${/** @type {string[]} */ (modifiers).join(':')}`,
-  };
+function problem(problems, field, message, got) {
+  problems.push({ field, message: `${message} (got ${shown(got)})` });
 }
 
 /**
@@ -252,9 +321,9 @@ function checkRecord(raw, problems) {
  * @returns {{ claimId: string | null, lineNumber: number | null }}
  */
 function echoIds(raw) {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { claimId: null, lineNumber: null };
-  const c = own(raw, 'claimId');
-  const n = own(raw, 'lineNumber');
+  if (!isRecord(raw)) return { claimId: null, lineNumber: null };
+  const c = readField(raw, 'claimId');
+  const n = readField(raw, 'lineNumber');
   return { claimId: typeof c === 'string' ? c : null, lineNumber: typeof n === 'number' && Number.isFinite(n) ? n : null };
 }
 
@@ -266,10 +335,10 @@ function echoIds(raw) {
  */
 function showValue(v, isDate) {
   if (v === null || v === undefined) return '(none)';
+  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.map((x) => (x === null ? '(none)' : isDate ? formatDay(x) : String(x))).join(' ');
   if (isDate) return formatDay(/** @type {number} */ (v));
-  if (Array.isArray(v)) return v.length === 0 ? '(none)' : v.join(' ');
   return String(v);
 }
 
-// Every top-level declaration is exported: bundles link this module by reference (compiler/emit/link.ts).
-export { parseDay, digits, daysFromCivil, formatDay, own, shown, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, normaliseModifiers, addProblem, optional, checkRecord, echoIds, showValue };
+// Every top-level declaration is exported, so that a bundle can link this module by reference.
+export { parseDay, digits, daysFromCivil, formatDay, own, unreadable, isRecord, readField, readOptional, notARecord, SHOWN_MAX, shown, cut, jsonString, writeJson, readModifiers, problem, echoIds, showValue, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, BLANK, isBlank };

@@ -38,3 +38,12 @@ export function bundleOf(dir: string): Promise<BundleModule> {
 export function line(over: Record<string, unknown>): Record<string, unknown> {
   return { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', units: 1, ...over };
 }
+
+/** Run the command line in this process: exit code, standard output and standard error as text. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../compiler/cli.ts');
+  let out = '';
+  let err = '';
+  const code = await main(argv, { write: (s) => { out += s; return true; } }, { write: (s) => { err += s; return true; } });
+  return { code, out, err };
+}

@@ -1,7 +1,7 @@
 /** Semantic checks of the service catalogue: codes, modifiers, unit bases, dates, overlaps. */
 import { didYouMean, type Diagnostic } from '../diagnostics.ts';
 import { isCodePattern, isProcedureCode, patternKey } from '../codes.ts';
-import type { RuleSet } from '../model.ts';
+import { placeOfField, type RuleSet } from '../model.ts';
 import { diagnosticAt, whereIs } from '../source.ts';
 
 
@@ -12,7 +12,7 @@ export function checkCatalogue(rs: Pick<RuleSet, 'entries' | 'modifiers' | 'deli
   for (const e of rs.entries) for (const m of e.modifiers) uses.set(m, (uses.get(m) ?? 0) + 1);
   const byUse = [...rs.modifiers.keys()].sort((a, b) => (uses.get(b) ?? 0) - (uses.get(a) ?? 0));
   for (const e of rs.entries) {
-    const at = (...path: (string | number)[]) => ({ ...e.place, path: [...e.place.path, ...path] });
+    const at = (...path: (string | number)[]) => placeOfField(e, ...path); // a field changed by a later edition is reported there
     if (!isProcedureCode(e.code)) {
       const hint = e.code.toUpperCase() !== e.code && isProcedureCode(e.code.toUpperCase()) ? `write it upper-case: ${e.code.toUpperCase()}`
         : /^[0-9]{1,4}$/.test(e.code) ? `a CPT code has five characters: quote it as written, e.g. code: "${e.code.padStart(5, '0')}"`

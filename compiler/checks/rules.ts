@@ -1,6 +1,5 @@
 /** Semantic checks of rules, citations, message templates and example expectations. */
 import { didYouMean, type Diagnostic } from '../diagnostics.ts';
-import { parseDay } from '../../runtime/record.js';
 import type { PendingExpr, RuleSet } from '../model.ts';
 import { diagnosticAt, type Place } from '../source.ts';
 
@@ -88,31 +87,6 @@ export function checkExampleReferences(rs: Pick<LoadedRules, 'examples' | 'rules
         }
       });
     });
-  }
-  return out;
-}
-
-/**
- * In a guidance with several editions, a bundle judges a line by the edition in force on its date of service:
- * an example dated before its own edition applies is judged by an earlier one there, not by the rules it is
- * written next to. A warning, at the example line's date.
- */
-export function checkExampleDates(editions: readonly RuleSet[]): Diagnostic[] {
-  const sorted = [...editions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
-  const out: Diagnostic[] = [];
-  for (const rs of sorted.slice(1)) {
-    const from = parseDay(rs.guidance.appliesFrom);
-    for (const ex of rs.examples) {
-      const data = (ex.place.file.data as { examples: Record<string, unknown>[] }).examples[ex.place.path[1] as number]!;
-      ex.lines.forEach((l, i) => {
-        const date = (l as { serviceDate?: unknown }).serviceDate;
-        if (typeof date !== 'string' || parseDay(date) < 0 || parseDay(date) >= from) return;
-        const own = Array.isArray(data.lines) ? [...ex.place.path, 'lines', i, 'serviceDate'] : [...ex.place.path, 'line', 'serviceDate'];
-        out.push(diagnosticAt({ ...ex.place, path: own }, 'example-before-edition',
-          `example "${ex.name}" is dated ${date}, before edition ${rs.guidance.version} applies (${rs.guidance.appliesFrom}): a bundle of the whole guidance judges it by an earlier edition`,
-          `date it on or after ${rs.guidance.appliesFrom}, or move it to the edition in force on ${date}`, 'warning'));
-      });
-    }
   }
   return out;
 }

@@ -1,118 +1,205 @@
-/** `codeguide validate`: judge an encounter file with a bundle or rule files; results out, summary on stderr. */
-import { createWriteStream, existsSync, mkdirSync, statSync, WriteStream } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+/**
+ * `codeguide validate`: judge an encounter file (JSON Lines, CSV or X12 837)
+ * with a bundle or rule files; one result per input record, in order, to
+ * --out or standard output (JSON Lines or CSV); a summary on stderr; an
+ * optional HTML run report.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { detectFormat, openInput, readRecords } from '../input.ts';
 import type { LineResult } from '../interpret.ts';
-import { args, load, UsageError, type Out } from './shared.ts';
+import { isFault, isProblem, placeholderFor, problemResult, type Origin } from '../io/items.ts';
+import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat, type OutputResult } from '../io/output.ts';
+import { createProgress, PROGRESS_MIN_BYTES } from '../io/progress.ts';
+import { detectFormat, INPUT_FORMATS, openInput, readItems, type InputFormat } from '../io/source.ts';
+import { monthOf, RunStats, summaryText } from '../report/stats.ts';
+import { args, load, loadPlanProfile, profileFor, UsageError, type CommandSpec, type Out } from './shared.ts';
+import type { ChoiceCatalog } from '../profile/profile.ts';
+
+/** validate's options, usage and examples: the help text is made from them and the arguments are parsed against them. */
+export const validateSpec: CommandSpec = {
+  name: 'validate',
+  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--profile FILE] [--as-of DATE] [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
+  description: 'Judges every record of an encounter file (JSON Lines, CSV, or X12 837P/837I) and writes one result per record, in input order, to --out (replaced only when complete) or standard output; counts by status and finding category go to standard error. Exit 0: every line accepted or out of scope; 1: some line rejected or invalid, or an 837 envelope fault; 2: could not run (bad arguments, unreadable input, unwritable output).',
+  options: {
+    bundle: { type: 'string', value: 'FILE.mjs', description: 'judge with a compiled bundle (fast start: the compiler is not loaded)' },
+    rules: { type: 'string', value: '<rule-dir>', description: 'judge with rule files, compiled on the fly' },
+    version: { type: 'string', value: 'V', description: 'with --rules: only this edition' },
+    format: { type: 'string', value: 'jsonl|csv|x12', description: 'the input format (default: detected from the content)' },
+    out: { type: 'string', value: 'FILE', description: 'write the results here instead of standard output' },
+    'out-format': { type: 'string', value: 'jsonl|csv', description: 'results as JSON Lines (default) or CSV' },
+    report: { type: 'string', value: 'FILE.html', description: 'also write a self-contained HTML run report' },
+    'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
+    profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
+  },
+  examples: [
+    'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
+    'codeguide validate --rules rules/dhcs-ecm-cs --report run.html claims-837p.x12 > results.jsonl',
+    'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out-format csv --out results.csv lines.csv',
+    'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --as-of 2023-12-31 encounters.jsonl',
+  ],
+};
 
 interface LineByLine { add(line: unknown): void; finish(): LineResult[] }
-interface Validator { validate(lines: readonly unknown[]): LineResult[]; createValidator?: () => LineByLine }
+interface Validator { validate(lines: readonly unknown[], options?: object): LineResult[]; createValidator?: (options?: object) => LineByLine; meta?: { guidance?: string; title?: string; versions?: readonly string[] } }
 
 /** For a bundle without createValidator: gather the lines, then validate them at once. */
-function collecting(validator: Validator): LineByLine {
+function collecting(validator: Validator, options: object): LineByLine {
   const lines: unknown[] = [];
-  return { add: (line) => lines.push(line), finish: () => validator.validate(lines) };
+  return { add: (line) => lines.push(line), finish: () => validator.validate(lines, options) };
 }
+
+/** What the CLI keeps about a record until its result is written: the reader's problem, its 837 origin, its month. */
+interface Side { problem?: string; origin?: Origin; month?: string | null }
 
 export async function validateCommand(rest: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = args(rest, {
-    rules: { type: 'string' }, bundle: { type: 'string' }, version: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, profile: { type: 'string' },
-  });
+  const started = performance.now();
+  const { values, positionals } = args(rest, validateSpec.options);
   if (positionals.length !== 1) throw new UsageError('validate needs one input file (or - for standard input)');
   if ((values.rules === undefined) === (values.bundle === undefined)) throw new UsageError('validate needs either --rules <rule-dir> or --bundle FILE.mjs');
-  if (values.profile !== undefined) throw new UsageError('plan profiles (--profile) are not supported by this version of codeguide');
-  const format = values.format as string | undefined;
-  if (format !== undefined && !['jsonl', 'csv', 'x12'].includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv or x12)`);
+  const format = values.format as InputFormat | undefined;
+  if (format !== undefined && !INPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv or x12)`);
+  const outFormat = (values['out-format'] ?? 'jsonl') as OutputFormat;
+  if (outFormat !== 'jsonl' && outFormat !== 'csv') throw new UsageError(`unknown --out-format "${outFormat}" (jsonl or csv)`);
+  const asOf = values['as-of'];
+  if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(asOf))) throw new UsageError(`--as-of needs a date written YYYY-MM-DD, not "${String(asOf)}"`);
+  const options: { asOf?: string; profile?: object } = asOf === undefined ? {} : { asOf: String(asOf) };
+  const inputPath = positionals[0]!;
+  const outPath = typeof values.out === 'string' ? values.out : null;
+  const reportPath = typeof values.report === 'string' ? values.report : null;
+  for (const [option, path] of [['--out', outPath], ['--report', reportPath]] as const) {
+    if (path !== null && sameFile(inputPath, path)) throw new UsageError(`${option} ${path} is the input file; results would overwrite the input — choose another file`);
+  }
+  if (outPath !== null && reportPath !== null && resolve(outPath) === resolve(reportPath)) throw new UsageError('--out and --report name the same file');
 
-  let validator: Validator;
+  const loadedValidator = await loadValidator(values, err);
+  if (loadedValidator === null) return 2;
+  const { validator, profile } = loadedValidator;
+  if (profile !== null) options.profile = profile;
+  const input = await openInput(inputPath);
+  const detected = format ?? detectFormat(input.head);
+
+  const writer = new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
+  const stop = onInterrupt(writer, outPath, err);
+  let resultsWritten = false;
+  try {
+    const stats = new RunStats(reportPath !== null);
+    const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
+    const progress = createProgress(err, input.size, show);
+    // Lines go to the validator as they are read; a problem goes as a placeholder so its result keeps its place.
+    const run = validator.createValidator?.(options) ?? collecting(validator, options);
+    const sides = new Map<number, Side>();
+    const wantMonth = reportPath !== null;
+    let count = 0;
+    for await (const item of readItems(detected, input.chunks, inputPath)) {
+      if (isFault(item)) { stats.faults.push(item.fault); continue; }
+      let side: Side | null = null;
+      if (isProblem(item)) {
+        run.add(placeholderFor(item));
+        side = { problem: item.problem };
+        if (item.origin) side.origin = item.origin;
+      } else {
+        run.add(item.record);
+        if (item.origin !== undefined) side = { origin: item.origin };
+        if (wantMonth) (side ??= {}).month = monthOf(item.record);
+      }
+      if (side !== null) sides.set(count, side);
+      if ((++count & 0xfff) === 0) progress.update('reading', count, input.bytesRead());
+    }
+    progress.update('validating', count, input.bytesRead());
+    let written = 0;
+    for (const result of run.finish()) {
+      const side = sides.get(result.index);
+      let r: OutputResult = result;
+      if (side !== undefined) {
+        sides.delete(result.index);
+        if (side.problem !== undefined) r = problemResult(r, side.problem);
+        if (side.origin !== undefined) r = { ...r, origin: side.origin };
+      }
+      stats.add(r, side?.month ?? null);
+      if (!writer.gone) {
+        const full = writer.write(r);
+        if (full !== undefined) await full;
+      }
+      if ((++written & 0xfff) === 0) progress.update('writing', written, input.bytesRead());
+    }
+    await writer.close();
+    resultsWritten = true;
+    progress.clear();
+    if (reportPath !== null) await writeReport(reportPath, stats, validator, { input: inputPath, format: detected, outPath, seconds: (performance.now() - started) / 1000 });
+    err.write(summaryText(stats, outPath));
+    return stats.failed > 0 || stats.faults.length > 0 ? 1 : 0;
+  } catch (e) {
+    writer.abort();
+    if (e instanceof WriteError) {
+      err.write(`codeguide: ${e.message}${outPath !== null && !resultsWritten ? `; ${outPath} was left as it was` : ''}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * The validator, and the plan profile to give it: with --rules a profile is compiled in; with --bundle it is
+ * checked against the choices the bundle declares and passed as options.profile. Null (reported) on errors.
+ */
+async function loadValidator(values: Record<string, string | boolean | undefined>, err: Out): Promise<{ validator: Validator; profile: object | null } | null> {
   if (typeof values.rules === 'string') {
     const loaded = await load(values.rules, values.version as string | undefined, err);
-    if (!loaded) return 2;
+    if (!loaded) return null;
+    const profile = typeof values.profile === 'string' ? await profileFor(loaded, values.profile, err) : null;
+    if (profile === undefined) return null;
     // Only --rules needs the compiler: --bundle runs without loading it.
     const [{ compileBundle }, { loadBundle }] = await Promise.all([import('../compile.ts'), import('../examples.ts')]);
-    validator = await loadBundle(compileBundle(loaded).js);
-  } else {
-    if (!existsSync(values.bundle as string)) throw new Error(`cannot load bundle ${String(values.bundle)}: no such file`);
-    try {
-      validator = (await import(pathToFileURL(resolve(values.bundle as string)).href)) as Validator;
-    } catch (e) {
-      throw new Error(`cannot load bundle ${String(values.bundle)}: ${(e as Error).message.split('\n')[0]}`);
-    }
-    if (typeof validator.validate !== 'function') throw new Error(`${String(values.bundle)} is not a codeguide bundle (no validate export)`);
+    return { validator: (await loadBundle(compileBundle(loaded, profile).js)) as unknown as Validator, profile: null };
   }
-
-  const inputPath = positionals[0]!;
-  let input;
+  const path = values.bundle as string;
+  if (!existsSync(path)) throw new Error(`cannot load bundle ${path}: no such file`);
+  let validator: Validator;
   try {
-    input = await openInput(inputPath);
+    validator = (await import(pathToFileURL(resolve(path)).href)) as Validator;
   } catch (e) {
-    throw new Error(`cannot read ${inputPath}: ${(e as Error).message}`);
+    throw new Error(`cannot load bundle ${path}: ${(e as Error).message.split('\n')[0]}`);
   }
-  const detected = (format ?? detectFormat(input.head)) as 'jsonl' | 'csv' | 'x12';
-  if (detected === 'x12') throw new Error('X12 837 input is not supported by this version of codeguide; convert it to JSON Lines or CSV');
-  const size = inputPath === '-' ? 0 : statSync(inputPath).size;
-  const progress = makeProgress(err, size);
-  // Lines go to the validator as they are read; only their results (and what cross-line rules need) are kept.
-  const run = validator.createValidator?.() ?? collecting(validator);
-  let count = 0;
-  for await (const record of readRecords(input.stream, detected)) {
-    run.add(record);
-    if ((++count & 0x3fff) === 0) progress(`reading: ${Math.floor((100 * input.bytesRead()) / size)}% (${count.toLocaleString('en-US')} lines)`);
-  }
-  progress(`validating ${count.toLocaleString('en-US')} lines`);
-  const results = run.finish();
-  progress('writing results');
-  if (typeof values.out === 'string') {
-    mkdirSync(dirname(resolve(values.out)), { recursive: true });
-    await writeResults(results, createWriteStream(values.out));
-  } else {
-    await writeResults(results, out);
-  }
-  progress(null);
-  err.write(summary(results, typeof values.out === 'string' ? values.out : null));
-  return results.some((r) => r.status === 'rejected' || r.status === 'invalid') ? 1 : 0;
+  if (typeof validator.validate !== 'function') throw new Error(`${path} is not a codeguide bundle (no validate export)`);
+  if (typeof values.profile !== 'string') return { validator, profile: null };
+  // A plan profile given to a compiled bundle is checked against the choices the bundle declares.
+  const meta = (validator.meta ?? {}) as ProfileMeta;
+  if (typeof meta.profile === 'string') throw new Error(`${path} was compiled with the plan profile "${meta.profile}"; compile it without --profile to choose one here`);
+  const profile = await loadPlanProfile(values.profile, String(meta.guidance ?? ''), meta.choices ?? [], err);
+  return profile === null ? null : { validator, profile };
 }
 
-/** Write results as JSON Lines in blocks; a file stream is waited on when full and closed at the end. */
-async function writeResults(results: readonly LineResult[], dest: Out | WriteStream): Promise<void> {
-  const BLOCK = 1000;
-  const stream = dest instanceof WriteStream ? dest : null;
-  for (let i = 0; i < results.length; i += BLOCK) {
-    let text = '';
-    for (const r of results.slice(i, i + BLOCK)) text += `${JSON.stringify(r)}\n`;
-    if (dest.write(text) === false && stream) await new Promise<void>((done) => stream.once('drain', () => done()));
+/** What validate reads of a bundle's meta when it is given a plan profile. */
+type ProfileMeta = { guidance?: string; choices?: ChoiceCatalog['choices']; profile?: string | null };
+
+async function writeReport(path: string, stats: RunStats, validator: Validator, run: { input: string; format: string; outPath: string | null; seconds: number }): Promise<void> {
+  const { renderReport } = await import('../report/html.ts');
+  const meta = validator.meta ?? {};
+  const html = renderReport(stats, { ...run, guidance: meta.guidance ?? '', title: meta.title ?? '', versions: meta.versions ?? [] });
+  const target = fileTarget(path);
+  try {
+    await target.write(html);
+    await target.close();
+  } catch (e) {
+    target.abort();
+    throw e;
   }
-  if (stream) await new Promise<void>((done, fail) => { stream.once('error', fail); stream.end(() => done()); });
 }
 
-/** A one-line progress display on a terminal for large files (over 8 MiB); `null` clears it. */
-function makeProgress(err: Out, size: number): (text: string | null) => void {
-  const tty = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr;
-  if (!tty || size < 8 * 1024 * 1024) return () => {};
-  return (text) => err.write(text === null ? '\r\x1b[K' : `\r\x1b[Kcodeguide: ${text}…`);
-}
-
-/** Counts by status and by category, for people. */
-export function summary(results: readonly LineResult[], outPath: string | null): string {
-  const byStatus = new Map<string, number>();
-  const byCategory = new Map<string, { error: number; warning: number }>();
-  for (const r of results) {
-    byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-    for (const f of r.findings) {
-      const c = byCategory.get(f.category) ?? { error: 0, warning: 0 };
-      c[f.severity]++;
-      byCategory.set(f.category, c);
-    }
-  }
-  const lines = [`codeguide: ${results.length} lines${outPath ? ` → ${outPath}` : ''}`];
-  for (const s of ['accepted', 'rejected', 'out-of-scope', 'invalid']) lines.push(`  ${s.padEnd(14)}${String(byStatus.get(s) ?? 0).padStart(8)}`);
-  if (byCategory.size) {
-    lines.push('findings by category:');
-    for (const [c, n] of [...byCategory.entries()].sort((a, b) => b[1].error + b[1].warning - (a[1].error + a[1].warning) || (a[0] < b[0] ? -1 : 1))) {
-      const kinds = [n.error ? `${n.error} error${n.error === 1 ? '' : 's'}` : '', n.warning ? `${n.warning} warning${n.warning === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
-      lines.push(`  ${c.padEnd(28)}${kinds}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
+/** While results are written to a file, Ctrl-C or a kill removes the unfinished file, says the old one is intact, and ends the process. */
+function onInterrupt(writer: ResultWriter, outPath: string | null, err: Out): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    writer.abort();
+    err.write(`\ncodeguide: interrupted (${signal}); ${outPath === null ? 'results are incomplete' : `${outPath} was left as it was`}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }

@@ -3,16 +3,19 @@
  * runtime (runtime/*.js) is linked by reference; everything that comes from
  * rule files goes through the escaping code builder.
  */
-import { readFileSync } from 'node:fs';
 import * as engine from '../../runtime/engine.js';
 import * as record from '../../runtime/record.js';
+import * as profileRuntime from '../../runtime/profile.js';
 import { formatDay } from '../../runtime/record.js';
 import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type VariantPlan } from '../plan/plan.ts';
 import { runtimeBanding } from '../plan/fold.ts';
-import type { AttributeDecl, Rule, RuleSet, Template, Value } from '../model.ts';
+import { descriptionOf, isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, type Code } from './codegen.ts';
 import { printExpr, type PrintContext } from './expr.ts';
 import { Linker } from './link.ts';
+import { bundleDeclarations } from './dts.ts';
+import { emitRecordCheck } from './record.ts';
+import type { ProfileObject } from '../profile/profile.ts';
 
 /** Everything printed for one edition: module-level declarations and the name of its edition object. */
 class EditionPrinter implements PrintContext {
@@ -63,12 +66,17 @@ class EditionPrinter implements PrintContext {
   /** A message function `(r, e, d, u, w)`: the template's text and values, `w` the witness line or null. */
   private message(t: Template): Code {
     const showValue = this.link.fn(record.showValue);
-    const parts = t.map((p) => ('text' in p ? literal(p.text) : _`${showValue}(${printExpr(p.expr, this, 'witness')}, ${p.expr.type.base === 'date'})`));
+    const parts = t.map((p) => ('text' in p ? literal(p.text) : _`${showValue}(${printExpr(p.expr, this, 'witness')}, ${isDateValued(p.expr.type)})`));
     return this.shared('msg', _`r, e, d, u, w`, _`return ${parts.length ? join(parts, ' + ') : literal('')};`);
   }
 
-  private finding(rule: Rule, message: Code): Code {
-    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${message}, cite: ${rule.cite ?? ''} }`;
+  private finding(rule: Rule, message: Code, enforced = rule.enforcedFrom): Code {
+    if (enforced === null) {
+      return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${message}, cite: ${rule.cite ?? ''} }`;
+    }
+    // Before its compliance date a requirement's findings are warnings that say when it is enforced.
+    const early = _`r.serviceDate < ${enforced}`;
+    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${early} ? "warning" : ${rule.severity}, message: ${message} + (${early} ? ${enforcementNote(enforced)} : ""), cite: ${rule.cite ?? ''} }`;
   }
 
   /** One variant's rules of one kind as a function, or `null` when none can apply (most lines then skip the kind). */
@@ -77,7 +85,13 @@ class EditionPrinter implements PrintContext {
     const stmts = rules.map((p) => {
       const witness = p.witness ? _`firstIn(it, ${p.witness.slot}, (o) => ${printExpr(p.witness.pred, this)})` : _`null`;
       const push = _`f.push(${this.finding(p.rule, _`${this.message(p.message)}(r, e, d, u, ${witness})`)});`;
-      return p.cond.k === 'const' ? push : _`if (${printExpr(p.cond, this)}) ${push}`;
+      // A rule's own dates, by date of service, come before its condition.
+      const dates = [
+        ...(p.rule.effective !== null ? [_`r.serviceDate >= ${p.rule.effective}`] : []),
+        ...(p.rule.retired !== null ? [_`r.serviceDate < ${p.rule.retired}`] : []),
+      ];
+      const conds = p.cond.k === 'const' ? dates : [...dates, printExpr(p.cond, this)];
+      return conds.length === 0 ? push : _`if (${join(conds, ' && ')}) ${push}`;
     });
     return this.shared(kind, kind === 'check' ? _`r, e, d, u, f` : _`it, r, e, d, u, f`, join(stmts, '\n'));
   }
@@ -107,15 +121,15 @@ class EditionPrinter implements PrintContext {
     const view = {
       guidanceVersion: this.plan.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
       program: e.program, service: e.service, delivery: v.delivery,
-      ...Object.fromEntries(resultAttributes.map((a) => [a.name, (e.attributes.get(a.name) ?? null) as never])),
-      unit: e.unit, description: e.description,
+      ...Object.fromEntries([...e.attributes].map(([name, value]) => [name, value as never])),
+      unit: e.unit, description: descriptionOf(e, v.delivery),
       effective: e.effective === null ? null : formatDay(e.effective), retired: e.retired === null ? null : formatDay(e.retired), cite: e.cite ?? '',
     };
     const notEffective = this.shared('notEffective', _`r, e, d, u`, _`return ${this.finding(this.plan.builtin.effective, _`${this.message(this.plan.builtin.effective.message)}(r, e, d, u, null)`)};`);
     // Probing (tests of the language) keeps every line and gives each its groups.
     const cross = this.probing && v.cross.length === 0 ? _`() => {}` : this.rules('cross', v.cross);
     const probes = this.probing ? _`, probes: [${join(v.probes.map((p) => _`(it, r, e, d, u) => ${printExpr(p, this)}`), ', ')}]` : _``;
-    return _`{ e: ${entryRef}, d: ${v.delivery}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
+    return _`{ e: ${entryRef}, d: ${v.delivery}, mods: ${literal([...v.modifiers].sort())}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
   }
 
   print(): { decls: Code; ref: Code } {
@@ -124,29 +138,59 @@ class EditionPrinter implements PrintContext {
     for (const b of rs.bandings.values()) this.decls.push(_`const ${this.banding(b.name)} = Object.freeze(${literal(runtimeBanding(b))});`);
     for (const e of rs.entries) {
       const fields: Record<string, Value> = { program: e.program, service: e.service, combination: e.combination, unit: e.unit, description: e.description };
+      // The entry's own wording per way of delivery, as [delivery, description] pairs (runtime describedAs).
+      if (e.deliveryDescriptions?.size) fields.deliveryDescriptions = [...e.deliveryDescriptions].map(([d, text]) => [d, text]);
       for (const [k, v] of e.attributes) fields[k] = v;
       this.decls.push(_`const ${this.id('E', e.index)} = Object.freeze(${literal(fields as never)});`);
     }
-    const lookup = plan.lookup.map(({ key, variants }) =>
-      _`  [${key}, [${join(variants.map((v) => this.variant(v, this.id('E', v.entry.index), plan.resultAttributes)), ', ')}]],`);
+    // Each variant once, named: the lookup by key and the list by code (for tolerated extra modifiers) share them.
+    const names = new Map<VariantPlan, Code>();
+    for (const { variants } of plan.lookup) {
+      for (const v of variants) {
+        const ref = this.id('X', names.size);
+        names.set(v, ref);
+        this.decls.push(_`const ${ref} = ${this.variant(v, this.id('E', v.entry.index), plan.resultAttributes)};`);
+      }
+    }
+    const lookup = plan.lookup.map(({ key, variants }) => _`  [${key}, [${join(variants.map((v) => names.get(v)!), ', ')}]],`);
+    const byCode = plan.universe.map((code) => _`  [${code}, [${join([...names].filter(([v]) => v.entry.code === code).map(([, ref]) => ref), ', ')}]],`);
     const cross = this.crossDriver();
     const invalid = plan.builtin.record;
-    const undefinedCombination = _`(r) => (${this.finding(plan.builtin.combination, _`${this.message(plan.undefinedMessage)}(r, null, null, null, null)`)})`;
+    const combination = plan.builtin.combination;
+    const undefinedMessage = _`${this.message(plan.undefinedMessage)}(r, null, null, null, null)`;
+    const undefinedCombination = _`(r) => (${this.finding(combination, undefinedMessage, null)})`;
+    // The combination check's compliance date is when extra modifiers stop being tolerated.
+    const until = combination.enforcedFrom ?? -Infinity;
+    const toleratedNote = combination.enforcedFrom === null ? '' : ` before ${formatDay(combination.enforcedFrom)}`;
+    const tolerated = _`(r, extra) => ({ rule: ${combination.id}, category: ${combination.category}, severity: "warning", message: ${undefinedMessage} + ${' (extra modifiers tolerated'} + ${toleratedNote} + ": read as " + r.procedureCode + " without " + extra.join(" ") + ")", cite: ${combination.cite ?? ''} })`;
     const ref = name(`V${this.ei}`);
     const edition = _`const ${ref} = {
   version: ${plan.version},
   index: ${this.ei},
-  appliesFrom: ${plan.appliesFrom},
+  published: ${plan.published},
   universe: new Set(${literal(plan.universe)}),
   lookup: new Map([
 ${join(lookup, '\n')}
   ]),
   invalid: ${literal({ rule: invalid.id, category: invalid.category, severity: invalid.severity, cite: invalid.cite ?? '' })},
   undefinedCombination: ${undefinedCombination},
+  toleratedUntil: ${until},
+  byCode: new Map([
+${join(byCode, '\n')}
+  ]),
+  tolerated: ${tolerated},
   cross: ${cross},
+  choices: deepFreeze(${literal(plan.choices as never)}),
+  defining: new Set(${literal(plan.defining)}),
+  tables: null,
 };`;
     return { decls: join([...this.decls, edition], '\n\n'), ref };
   }
+}
+
+/** What a finding found before its rule's compliance date adds to its message. */
+export function enforcementNote(day: number): string {
+  return ` (enforced from ${formatDay(day)}; a warning until then)`;
 }
 
 export interface Bundle {
@@ -159,7 +203,7 @@ export interface Bundle {
 export interface Manifest {
   guidance: string;
   title: string;
-  versions: { version: string; published: string; appliesFrom: string; supersedes: string | null; entries: number; rules: number }[];
+  versions: { version: string; published: string; appliesFrom: string; extends: string | null; entries: number; rules: number }[];
   sourceHash: string;
   generator: string;
 }
@@ -182,8 +226,8 @@ function resultShape(plan: ValidatorPlan): { newResult: Code; fillResult: Code }
 }
 
 /** Print one module for the given editions of a guidance. */
-export function emitBundle(editions: RuleSet[], sourceHash: string): Bundle {
-  return printBundle(planGuidance(editions, sourceHash));
+export function emitBundle(editions: RuleSet[], sourceHash: string, profile: ProfileObject | null = null): Bundle {
+  return printBundle(planGuidance(editions, sourceHash, profile));
 }
 
 /**
@@ -194,6 +238,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
   const link = new Linker();
   link.module(record);
   link.module(engine);
+  link.module(profileRuntime);
   const printed = plan.editions.map((e, i) => new EditionPrinter(e, i, link, probing).print());
   const meta = deepFrozenMeta(plan);
   const shape = resultShape(plan);
@@ -202,12 +247,14 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     comment('Standalone: imports nothing; runs in Node >= 20 and in browsers.'),
     _`// ---- runtime`,
     link.code(),
+    emitRecordCheck(),
     _`function deepFreeze(o) {\n  for (const k of Object.keys(o)) if (o[k] !== null && typeof o[k] === "object") deepFreeze(o[k]);\n  return Object.freeze(o);\n}`,
     shape.newResult,
     shape.fillResult,
     ...printed.map((v, i) => _`// ---- guidance edition ${literal(plan.editions[i]!.version)}\n${v.decls}`),
-    _`const BUNDLE = { editions: [${join(printed.map((v) => v.ref), ', ')}], newResult, fillResult, keepAll: ${probing} };`,
-    _`/** What this bundle was compiled from. */\nexport const meta = deepFreeze(${literal(meta)});`,
+    // The plan profile compiled in (or the rule files' defaults) sets each edition's tables (runtime/profile.js).
+    _`const BUNDLE = withCompiledProfile({ editions: [${join(printed.map((v) => v.ref), ', ')}], guidance: ${plan.guidance}, profile: ${plan.profile ? _`deepFreeze(${literal(plan.profile as never)})` : _`null`}, newResult, fillResult, keepAll: ${probing} });`,
+    _`/** What this bundle was compiled from. */\nexport const meta = deepFreeze(${literal(meta as never)});`,
     _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(BUNDLE, lines, options);\n}`,
     _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(BUNDLE, line, options);\n}`,
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
@@ -221,7 +268,9 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     sourceHash: plan.sourceHash,
     generator: 'codeguide',
   };
-  return { js, dts: declarations(), manifest };
+  const attributes = (pick: (e: EditionPlan) => readonly AttributeDecl[]) =>
+    [...new Map(plan.editions.flatMap((e) => pick(e).map((a) => [a.name, a] as const))).values()];
+  return { js, dts: bundleDeclarations(attributes((e) => e.resultAttributes), attributes((e) => [...e.rules.attributes.values()])), manifest };
 }
 
 function deepFrozenMeta(plan: ValidatorPlan) {
@@ -230,13 +279,10 @@ function deepFrozenMeta(plan: ValidatorPlan) {
     guidance: plan.guidance,
     title: plan.title,
     versions: plan.editions.map((e) => e.version),
-    releases: plan.editions.map((e) => ({ version: e.version, published: g(e).published, appliesFrom: g(e).appliesFrom, supersedes: g(e).supersedes })),
+    releases: plan.editions.map((e) => ({ version: e.version, published: g(e).published, appliesFrom: g(e).appliesFrom, extends: g(e).extends })),
     sourceHash: plan.sourceHash,
+    // Plan profiles: the choices a profile may select among (the newest edition's declaration of each), and the profile compiled in.
+    choices: [...new Map([...plan.editions].reverse().flatMap((e) => e.choices.map((c) => [c.id, c] as const))).values()],
+    profile: plan.profile?.name ?? (plan.profile ? '' : null),
   };
-}
-
-/** The bundle's type declarations (runtime/bundle.d.ts), headed like the bundle. */
-function declarations(): string {
-  const text = readFileSync(new URL('../../runtime/bundle.d.ts', import.meta.url), 'utf8');
-  return `// Generated by codeguide. Do not edit.\n${text.slice(text.indexOf('\n\n') + 1)}`;
 }

@@ -4,7 +4,7 @@
  * may be null, the printed code guards it or calls the runtime operator
  * (runtime/ops.js), linked by reference.
  */
-import { add, bandUnits, div, floorOf, ge, gt, isIn, le, lt, mul, neg, sub } from '../../runtime/ops.js';
+import { add, bandUnits, describedAs, div, floorOf, ge, gt, isIn, le, lt, monthOf, mul, neg, sub, yearOf } from '../../runtime/ops.js';
 import { recordField } from '../fields.ts';
 import type { IR, IRNode, Value } from '../model.ts';
 import { _, join, literal, name, type Code } from './codegen.ts';
@@ -54,6 +54,8 @@ class Printer {
       case 'neg': return ir.x.type.nullable ? _`${this.ctx.link.fn(neg)}(${p(ir.x)})` : _`(-${p(ir.x)})`;
       case 'whole': return _`Number.isInteger(${p(ir.x)})`;
       case 'floor': return ir.x.type.nullable ? _`${this.ctx.link.fn(floorOf)}(${p(ir.x)})` : _`Math.floor(${p(ir.x)})`;
+      case 'year': return _`${this.ctx.link.fn(yearOf)}(${p(ir.x)})`;
+      case 'month': return _`${this.ctx.link.fn(monthOf)}(${p(ir.x)})`;
       case 'band': return _`${this.ctx.link.fn(bandUnits)}(${this.ctx.banding(ir.banding)}, ${p(ir.x)})`;
       case 'list': return _`[${join(ir.items.map(p), ', ')}]`;
       case 'if': return _`(${p(ir.cond)} ? ${p(ir.then)} : ${p(ir.else)})`;
@@ -79,6 +81,7 @@ class Printer {
     const of = line ?? _``;
     if (field === 'delivery') return _`${of}d`;
     if (field === 'billableUnits') return line ? _`${line}res.billableUnits` : _`u`;
+    if (field === 'description') return _`${this.ctx.link.fn(describedAs)}(${of}e, ${of}d)`;
     if (this.ctx.attributes.has(field)) return _`${of}e[${field}]`;
     if (recordField(field) || field === 'serviceDays') return _`${of}r.${name(field)}`;
     return _`${of}e.${name(field)}`;

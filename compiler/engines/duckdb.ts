@@ -1,7 +1,8 @@
 /**
  * Embedded DuckDB as an engine: the SQL script of a guidance run over input
  * records (JSON Lines and CSV read by Codeguide's readers, appended in bulk)
- * or over a Parquet file read by DuckDB itself. DuckDB spills to disk when
+ * or over a Parquet file read by DuckDB itself. The command line loads this
+ * module only for `validate --engine duckdb`. DuckDB spills to disk when
  * the data outgrows memory; results come back in input order, a chunk at a
  * time, as the bundle writes them.
  */
@@ -9,14 +10,18 @@ import { DuckDBConnection, DuckDBInstance, LIST, VARCHAR, dateValue, listValue, 
 import type { LoadResult } from '../compile.ts';
 import { compileSql } from '../emit/sql/index.ts';
 import { standardQuoter } from '../emit/sql/builder.ts';
+import { asOfDay } from '../emit/sql/reference.ts';
 import { planGuidance } from '../plan/plan.ts';
-import { ENCOUNTER_COLUMNS, encounterRow, invalidResult, resultOfRow, type EncounterRow, type LineResultShape } from './rows.ts';
+import type { ProfileObject } from '../profile/profile.ts';
+import { ENCOUNTER_COLUMNS, encounterRow, type ColumnKind, invalidResult, judgingEdition, resultOfRow, type EncounterRow, type LineResultShape } from './rows.ts';
 
 /** The DDL of `encounter_lines` (PRODUCT §10) in DuckDB. */
-export const DUCKDB_ENCOUNTER_TABLE = `CREATE OR REPLACE TABLE encounter_lines (
-  line_index BIGINT, claim_id VARCHAR, line_number DOUBLE, member_id VARCHAR, service_date DATE, service_date_end DATE,
-  procedure_code VARCHAR, modifiers VARCHAR[], units DOUBLE, minutes DOUBLE, amount DOUBLE, place_of_service VARCHAR,
-  staff_credential VARCHAR, rendering_taxonomy VARCHAR, plan_id VARCHAR)`;
+export const DUCKDB_ENCOUNTER_TABLE = encounterTableDdl({ index: 'BIGINT', text: 'VARCHAR', double: 'DOUBLE', date: 'DATE', list: 'VARCHAR[]' }, 'CREATE OR REPLACE TABLE');
+
+/** `CREATE TABLE encounter_lines (…)` with the column types of an engine. */
+export function encounterTableDdl(types: Record<ColumnKind, string>, create = 'CREATE TABLE'): string {
+  return `${create} encounter_lines (${ENCOUNTER_COLUMNS.map((c) => `${c.name} ${types[c.kind]}`).join(', ')})`;
+}
 
 export interface DuckDbOptions {
   /** Where DuckDB spills when data outgrows memory (default: its own choice). */
@@ -90,43 +95,81 @@ export function resultAttributes(loaded: Pick<LoadResult, 'versions'>): string[]
   return [...new Set(loaded.versions.flatMap((rs) => [...rs.attributes.values()].filter((a) => a.result).map((a) => a.name)))];
 }
 
+/** What the DuckDB engine judges by: the edition as of a date, and a plan profile compiled into the script. */
+export interface JudgeOptions extends DuckDbOptions {
+  /** YYYY-MM-DD: judge by the newest edition published on or before it (default: the newest). */
+  asOf?: string | null;
+  /** A checked plan profile. */
+  profile?: ProfileObject | null;
+}
+
+/** A run: records go in one at a time (appended in bulk), then the results come out in input order. */
+export interface DuckDbRun {
+  add(raw: unknown): void;
+  /** Run the script; one result per record added, in input order. Closes the database at the end. */
+  finish(): AsyncGenerator<LineResultShape>;
+}
+
 /**
  * Judge records inside DuckDB: each record the typed table can carry is appended; the others (always invalid)
- * are judged by the runtime's record check. Yields one result per record, in input order.
+ * are judged by the bundle's record check. Call `finish()` once every record is added.
  */
-export async function* validateWithDuckDb(loaded: LoadResult, records: Iterable<unknown> | AsyncIterable<unknown>, options: DuckDbOptions = {}): AsyncGenerator<LineResultShape> {
-  const plan = planGuidance(loaded.versions, loaded.sourceHash);
+export async function startDuckDbRun(loaded: LoadResult, options: JudgeOptions = {}): Promise<DuckDbRun> {
+  const plan = planGuidance(loaded.versions, loaded.sourceHash, options.profile ?? null);
+  const edition = judgingEdition(plan, asOfDay(options.asOf));
   const attributes = resultAttributes(loaded);
+  const script = compileSql(loaded, { dialect: 'duckdb', asOf: options.asOf ?? null, profile: options.profile ?? null });
   const uncarried = new Map<number, LineResultShape>();
   const { instance, connection } = await openDuckDb(options);
-  try {
-    let index = 0;
-    async function* rows(): AsyncGenerator<EncounterRow> {
-      for await (const raw of records) {
-        const row = encounterRow(raw, index);
-        if (row) yield row;
-        else uncarried.set(index, invalidResult(raw, index, plan.editions[0]!, attributes));
-        index++;
-      }
-    }
-    await loadEncounterRows(connection, rows());
-    await runScript(connection, compileSql(loaded, { dialect: 'duckdb' }));
-    let next = 0;
-    const flushUntil = function* (limit: number): Generator<LineResultShape> {
-      while (next < limit) { const r = uncarried.get(next); if (!r) return; uncarried.delete(next); next++; yield r; }
-    };
-    for await (const chunk of readResults(connection, attributes)) {
-      for (const res of chunk) {
-        yield* flushUntil(res.index);
-        next = res.index + 1;
-        yield res;
-      }
-    }
-    yield* flushUntil(Infinity);
-  } finally {
+  await connection.run(DUCKDB_ENCOUNTER_TABLE);
+  const app = await connection.createAppender('encounter_lines');
+  let index = 0;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
     connection.closeSync();
     instance.closeSync();
-  }
+  };
+  return {
+    add(raw) {
+      const row = encounterRow(raw, index);
+      if (row) {
+        appendRow(app, row);
+        if ((index & 0x1ffff) === 0x1ffff) app.flushSync();
+      } else {
+        uncarried.set(index, invalidResult(raw, index, edition, attributes));
+      }
+      index++;
+    },
+    async *finish() {
+      try {
+        app.closeSync();
+        await runScript(connection, script);
+        let next = 0;
+        const flushUntil = function* (limit: number): Generator<LineResultShape> {
+          while (next < limit) { const r = uncarried.get(next); if (!r) return; uncarried.delete(next); next++; yield r; }
+        };
+        for await (const chunk of readResults(connection, attributes)) {
+          for (const res of chunk) {
+            yield* flushUntil(res.index);
+            next = res.index + 1;
+            yield res;
+          }
+        }
+        yield* flushUntil(Infinity);
+      } finally {
+        close();
+      }
+    },
+  };
+}
+
+/** Judge records inside DuckDB (see {@link startDuckDbRun}); one result per record, in input order. */
+export async function* validateWithDuckDb(loaded: LoadResult, records: Iterable<unknown> | AsyncIterable<unknown>, options: JudgeOptions = {}): AsyncGenerator<LineResultShape> {
+  const run = await startDuckDbRun(loaded, options);
+  for await (const raw of records) run.add(raw);
+  yield* run.finish();
 }
 
 /**
@@ -138,31 +181,22 @@ export async function viewParquet(connection: DuckDBConnection, path: string): P
   const file = q.text(path).toString();
   const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${file})`);
   const have = new Set(described.getRowObjectsJS().map((r) => String(r.column_name)));
-  const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
   const types: Record<string, string> = { index: 'BIGINT', text: 'VARCHAR', double: 'DOUBLE', date: 'DATE', list: 'VARCHAR[]' };
   const cols = ENCOUNTER_COLUMNS.filter((c) => c.name !== 'line_index').map((c) => {
-    const source = have.has(c.name) ? c.name : have.has(camel(c.name)) ? camel(c.name) : null;
+    const camel = c.field?.name ?? c.name;
+    const source = have.has(c.name) ? c.name : have.has(camel) ? camel : null;
     const value = source === null ? 'NULL' : q.ident(source).toString();
     return `CAST(${value} AS ${types[c.kind]}) AS ${c.name}`;
   });
   await connection.run(`CREATE OR REPLACE VIEW encounter_lines AS SELECT file_row_number AS line_index, ${cols.join(', ')} FROM read_parquet(${file}, file_row_number = true)`);
 }
 
-/**
- * Judge a file inside DuckDB: JSON Lines or CSV (read by Codeguide's readers, so every line gets a result) or
- * Parquet (read by DuckDB). Yields one result per record, in input order.
- */
-export async function* validateFileWithDuckDb(loaded: LoadResult, path: string, format: 'jsonl' | 'csv' | 'parquet', options: DuckDbOptions = {}): AsyncGenerator<LineResultShape> {
-  if (format !== 'parquet') {
-    const { openInput, readRecords } = await import('../input.ts');
-    const input = await openInput(path);
-    yield* validateWithDuckDb(loaded, readRecords(input.stream, format), options);
-    return;
-  }
+/** Judge a Parquet file inside DuckDB (DuckDB reads it: every row is carried). One result per row, in file order. */
+export async function* validateParquetWithDuckDb(loaded: LoadResult, path: string, options: JudgeOptions = {}): AsyncGenerator<LineResultShape> {
   const { instance, connection } = await openDuckDb(options);
   try {
     await viewParquet(connection, path);
-    await runScript(connection, compileSql(loaded, { dialect: 'duckdb' }));
+    await runScript(connection, compileSql(loaded, { dialect: 'duckdb', asOf: options.asOf ?? null, profile: options.profile ?? null }));
     for await (const chunk of readResults(connection, resultAttributes(loaded))) yield* chunk;
   } finally {
     connection.closeSync();

@@ -5,35 +5,33 @@
  * `null` for a required field) is always invalid; engines judge it with the
  * runtime's own record check instead of loading it.
  */
-import { checkRecord, echoIds, parseDay } from '../../runtime/record.js';
-import type { EditionPlan } from '../plan/plan.ts';
+import { echoIds, parseDay } from '../../runtime/record.js';
+import { recordCheckFunction } from '../emit/record.ts';
+import { snake } from '../emit/sql/records.ts';
+import { RECORD_FIELDS, type RecordField } from '../fields.ts';
+import type { EditionPlan, ValidatorPlan } from '../plan/plan.ts';
 
-/** One row of `encounter_lines`; dates are day numbers. */
-export interface EncounterRow {
-  line_index: number;
-  claim_id: string | null;
-  line_number: number | null;
-  member_id: string | null;
-  service_date: number | null;
-  service_date_end: number | null;
-  procedure_code: string | null;
-  modifiers: (string | null)[] | null;
-  units: number | null;
-  minutes: number | null;
-  amount: number | null;
-  place_of_service: string | null;
-  staff_credential: string | null;
-  rendering_taxonomy: string | null;
-  plan_id: string | null;
+let checkRecord: ReturnType<typeof recordCheckFunction> | null = null;
+
+/** The edition that judges as of a day (null: the newest), as the bundle chooses it (runtime/engine.js editionAsOf). */
+export function judgingEdition(plan: Pick<ValidatorPlan, 'editions'>, asOf: number | null): EditionPlan {
+  const editions = plan.editions;
+  if (asOf === null) return editions[editions.length - 1]!;
+  let v = editions[0]!;
+  for (const e of editions.slice(1)) if (e.published <= asOf) v = e;
+  return v;
 }
 
-/** The columns of `encounter_lines`, in order, with their kind. */
-export const ENCOUNTER_COLUMNS: readonly { name: keyof EncounterRow; kind: 'index' | 'text' | 'double' | 'date' | 'list' }[] = [
-  { name: 'line_index', kind: 'index' }, { name: 'claim_id', kind: 'text' }, { name: 'line_number', kind: 'double' },
-  { name: 'member_id', kind: 'text' }, { name: 'service_date', kind: 'date' }, { name: 'service_date_end', kind: 'date' },
-  { name: 'procedure_code', kind: 'text' }, { name: 'modifiers', kind: 'list' }, { name: 'units', kind: 'double' },
-  { name: 'minutes', kind: 'double' }, { name: 'amount', kind: 'double' }, { name: 'place_of_service', kind: 'text' },
-  { name: 'staff_credential', kind: 'text' }, { name: 'rendering_taxonomy', kind: 'text' }, { name: 'plan_id', kind: 'text' },
+/** One row of `encounter_lines` (§10 columns, snake case); dates are day numbers. */
+export type EncounterRow = { line_index: number } & Record<string, string | number | (string | null)[] | null>;
+
+/** How a column is stored. */
+export type ColumnKind = 'index' | 'text' | 'double' | 'date' | 'list';
+
+/** The columns of `encounter_lines`, in order, with their kind: `line_index`, then the record fields (compiler/fields.ts). */
+export const ENCOUNTER_COLUMNS: readonly { name: string; kind: ColumnKind; field: RecordField | null }[] = [
+  { name: 'line_index', kind: 'index', field: null },
+  ...RECORD_FIELDS.map((f) => ({ name: snake(f.name), kind: ({ string: 'text', number: 'double', date: 'date', list: 'list' } as const)[f.type], field: f })),
 ];
 
 const NOT_CARRIED = Symbol('not carried');
@@ -60,33 +58,24 @@ const isNumber = (v: unknown): v is number => typeof v === 'number';
 const isDay = (v: unknown): v is string => typeof v === 'string' && parseDay(v) >= 0;
 const isList = (v: unknown): v is (string | null)[] => Array.isArray(v) && v.every((x) => x === null || typeof x === 'string');
 
+const CHECKS: Record<ColumnKind, (v: unknown) => boolean> = { index: isNumber, text: isText, double: isNumber, date: isDay, list: isList };
+
 /** The typed row of a record, or null when the table cannot carry it (the record is then invalid). */
 export function encounterRow(raw: unknown, index: number): EncounterRow | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
-  const get = (k: string) => own(raw, k);
-  const sd = required(get('serviceDate'), isDay);
-  const sde = optional(get('serviceDateEnd'), isDay);
-  const posRaw = get('placeOfService');
-  const pos = typeof posRaw === 'number' && Number.isInteger(posRaw) && posRaw >= 0 && posRaw <= 99 ? String(posRaw).padStart(2, '0') : posRaw;
-  const row = {
-    line_index: index,
-    claim_id: required(get('claimId'), isText),
-    line_number: required(get('lineNumber'), isNumber),
-    member_id: required(get('memberId'), isText),
-    service_date: sd === null || sd === NOT_CARRIED ? sd : parseDay(sd),
-    service_date_end: sde === null || sde === NOT_CARRIED ? sde : parseDay(sde),
-    procedure_code: required(get('procedureCode'), isText),
-    modifiers: optional(get('modifiers'), isList),
-    units: required(get('units'), isNumber),
-    minutes: optional(get('minutes'), isNumber),
-    amount: optional(get('amount'), isNumber),
-    place_of_service: optional(pos, isText),
-    staff_credential: optional(get('staffCredential'), isText),
-    rendering_taxonomy: optional(get('renderingTaxonomy'), isText),
-    plan_id: optional(get('planId'), isText),
-  };
-  for (const v of Object.values(row)) if (v === NOT_CARRIED) return null;
-  return row as EncounterRow;
+  const row: EncounterRow = { line_index: index };
+  for (const c of ENCOUNTER_COLUMNS) {
+    const f = c.field;
+    if (f === null) continue;
+    let v = own(raw, f.name);
+    // A whole number 0-99 is read as its two-digit place of service, as the record check reads it.
+    if (f.kind === 'placeOfService' && typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 99) v = String(v).padStart(2, '0');
+    const ok = CHECKS[c.kind] as (v: unknown) => v is never;
+    const cell = f.required ? required(v, ok) : optional(v, ok);
+    if (cell === NOT_CARRIED) return null;
+    row[c.name] = cell !== null && c.kind === 'date' ? parseDay(cell as string) : (cell as EncounterRow[string]);
+  }
+  return row;
 }
 
 /** A result as the bundle writes it (PRODUCT §6 output). */
@@ -104,18 +93,19 @@ export interface LineResultShape {
   findings: { rule: string; category: string; severity: string; message: string; cite: string }[];
 }
 
-/** The result of a record the table cannot carry: the runtime's record check, reported like the bundle does. */
-export function invalidResult(raw: unknown, index: number, first: EditionPlan, attributes: readonly string[]): LineResultShape {
+/** The result of a record the table cannot carry: the bundle's record check, reported like the bundle does. */
+export function invalidResult(raw: unknown, index: number, edition: EditionPlan, attributes: readonly string[]): LineResultShape {
   const problems: { field: string; message: string }[] = [];
   let ids: { claimId: string | null; lineNumber: number | null } = { claimId: null, lineNumber: null };
   try {
+    checkRecord ??= recordCheckFunction();
     checkRecord(raw, problems);
     ids = echoIds(raw);
   } catch {
     problems.length = 0;
     problems.push({ field: 'record', message: 'the record could not be read (reading one of its fields failed)' });
   }
-  const rule = first.builtin.record;
+  const rule = edition.builtin.record;
   const out = { index, claimId: ids.claimId, lineNumber: ids.lineNumber, status: 'invalid', program: null, service: null, delivery: null } as LineResultShape;
   for (const a of attributes) out[a] = null;
   Object.assign(out, { billableUnits: null, guidanceVersion: null, findings: problems.map((p) => ({ rule: rule.id, category: rule.category, severity: rule.severity, message: p.message, cite: rule.cite ?? '' })) });

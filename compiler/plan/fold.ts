@@ -5,7 +5,7 @@
  * interpreter (compiler/evaluate.ts) is a separate implementation, so the
  * differential tests compare two implementations, not one with itself.
  */
-import { add, bandUnits, div, floorOf, ge, gt, isIn, isWhole, le, lt, mul, neg, sub } from '../../runtime/ops.js';
+import { add, bandUnits, div, floorOf, ge, gt, isIn, isWhole, le, lt, monthOf, mul, neg, sub, yearOf } from '../../runtime/ops.js';
 import type { Banding, IR, IRNode, Value } from '../model.ts';
 
 const NONE: ReadonlyMap<string, Value> = new Map();
@@ -44,7 +44,7 @@ export function fold(ir: IR, env: FoldEnv): IR {
       if (isConst(cond)) return cond.v === true ? f(ir.then) : f(ir.else);
       return { ...ir, cond, then: f(ir.then), else: f(ir.else) };
     }
-    case 'not': case 'neg': case 'whole': case 'floor': case 'band': {
+    case 'not': case 'neg': case 'whole': case 'floor': case 'year': case 'month': case 'band': {
       const x = f(ir.x);
       return isConst(x) ? c(unary(ir, x.v, env)) : { ...ir, x };
     }
@@ -66,12 +66,14 @@ export function isConst(x: IR): x is IRNode<'const'> {
   return x.k === 'const';
 }
 
-function unary(ir: IRNode<'not' | 'neg' | 'whole' | 'floor' | 'band'>, v: Value, env: FoldEnv): Value {
+function unary(ir: IRNode<'not' | 'neg' | 'whole' | 'floor' | 'year' | 'month' | 'band'>, v: Value, env: FoldEnv): Value {
   switch (ir.k) {
     case 'not': return !v;
     case 'neg': return neg(v as number | null);
     case 'whole': return isWhole(v);
     case 'floor': return floorOf(v as number | null);
+    case 'year': return yearOf(v as number | null);
+    case 'month': return monthOf(v as number | null);
     case 'band': return bandUnits(runtimeBanding(env.bandings.get(ir.banding)!), v as number | null);
   }
 }
@@ -111,7 +113,7 @@ export function visit(ir: IR, f: (n: IR) => void): void {
   f(ir);
   switch (ir.k) {
     case 'const': case 'field': return;
-    case 'not': case 'neg': case 'whole': case 'floor': case 'band': case 'sum': return visit(ir.x, f);
+    case 'not': case 'neg': case 'whole': case 'floor': case 'year': case 'month': case 'band': case 'sum': return visit(ir.x, f);
     case 'list': return ir.items.forEach((x) => visit(x, f));
     case 'if': visit(ir.cond, f); visit(ir.then, f); return visit(ir.else, f);
     case 'any': case 'count': return visit(ir.pred, f);

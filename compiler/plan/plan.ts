@@ -10,21 +10,25 @@ import { parseDay } from '../../runtime/record.js';
 import { combinationKey } from '../codes.ts';
 import { ENTRY_FIELDS, variantConstants, variantsOf, type AttributeDecl, type Group, type IR, type IRNode, type Rule, type RuleSet, type ServiceEntry, type Template, type Value } from '../model.ts';
 import { aggregatesOf, fold, isConst, visit, type FoldEnv } from './fold.ts';
+import { choicesPlan, type ChoicePlan } from '../profile/choices.ts';
+import type { ProfileObject } from '../profile/profile.ts';
 
 /** A whole guidance (one or more editions) ready to print. */
 export interface ValidatorPlan {
   guidance: string;
   title: string;
   sourceHash: string;
-  /** Oldest first (by appliesFrom). */
+  /** Oldest first (by publication date). */
   editions: EditionPlan[];
+  /** The plan profile compiled in (checked against the editions' choices); none when absent or null. */
+  profile?: ProfileObject | null;
 }
 
 export interface EditionPlan {
   rules: RuleSet;
   version: string;
-  /** Day number from which the edition applies. */
-  appliesFrom: number;
+  /** Day number of the edition's publication: the edition judges when asked as of that day or later. */
+  published: number;
   /** Every code of the catalogue: a line with another code is out of scope. */
   universe: string[];
   /** Variants by lookup key (code and sorted modifiers), each list by first day in force. */
@@ -36,6 +40,10 @@ export interface EditionPlan {
   undefinedMessage: Template;
   /** Attributes shown in results and by classify(), in declaration order. */
   resultAttributes: AttributeDecl[];
+  /** Plan choices, as the runtime reads them (runtime/profile.js). */
+  choices: ChoicePlan[];
+  /** The modifiers that define catalogue entries (a line with none of them may be out of scope under a profile). */
+  defining: string[];
 }
 
 /** One way to write one catalogue entry, with everything specialised to it. */
@@ -68,10 +76,10 @@ export interface RulePlan {
   witness: { slot: number; pred: IR } | null;
 }
 
-export function planGuidance(editions: RuleSet[], sourceHash: string): ValidatorPlan {
-  const sorted = [...editions].sort((a, b) => parseDay(a.guidance.appliesFrom) - parseDay(b.guidance.appliesFrom));
+export function planGuidance(editions: RuleSet[], sourceHash: string, profile: ProfileObject | null = null): ValidatorPlan {
+  const sorted = [...editions].sort((a, b) => parseDay(a.guidance.published) - parseDay(b.guidance.published));
   const latest = sorted[sorted.length - 1]!;
-  return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map((rs) => planEdition(rs)) };
+  return { guidance: latest.guidance.id, title: latest.guidance.title, sourceHash, editions: sorted.map((rs) => planEdition(rs)), profile };
 }
 
 /** Plan one edition; `probes` are extra expressions to evaluate for each line (for tests of the language). */
@@ -115,13 +123,15 @@ export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPla
   return {
     rules: rs,
     version: rs.guidance.version,
-    appliesFrom: parseDay(rs.guidance.appliesFrom),
+    published: parseDay(rs.guidance.published),
     universe: [...new Set(rs.entries.map((e) => e.code))].sort(),
     lookup: [...lookup].map(([key, variants]) => ({ key, variants: variants.sort((a, b) => a.from - b.from) })),
     slots,
     builtin: { record: builtin('record'), combination: builtin('combination'), effective: builtin('effective') },
     undefinedMessage: foldTemplate(builtin('combination').message, { consts: noEntry, bandings }),
     resultAttributes: [...rs.attributes.values()].filter((a) => a.result),
+    choices: choicesPlan(rs),
+    defining: [...new Set(rs.entries.flatMap((e) => e.modifiers))].sort(),
   };
 }
 

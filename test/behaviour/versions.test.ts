@@ -1,4 +1,7 @@
-/** Several versions side by side: a whole-guidance bundle judges each line by the version in force on its date. */
+/**
+ * Several editions side by side: a whole-guidance bundle judges by the edition known on `asOf` (the newest
+ * published on or before it; the newest without one), whatever the lines' dates of service.
+ */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +14,8 @@ import { line, MINI, mustLoad, type BundleModule } from '../helpers.ts';
 const work = mkdtempSync(join(tmpdir(), 'codeguide-versions-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('versions by date of service', () => {
-  it('picks the last version whose appliesFrom is on or before the date, the oldest before that', async () => {
+describe('editions as of a date', () => {
+  it('judges by the newest edition published on or before asOf, the newest without one, the oldest before any', async () => {
     const dir = join(work, 'mini-guidance');
     cpSync(join(MINI, '1.0'), join(dir, '1.0'), { recursive: true });
     cpSync(join(MINI, '1.0'), join(dir, '2.0'), { recursive: true });
@@ -23,7 +26,7 @@ describe('versions by date of service', () => {
       writeFileSync(p, text.replace(a, b));
     };
     edit('guidance.yaml', 'version: "1.0"', 'version: "2.0"');
-    edit('guidance.yaml', 'appliesFrom: 2024-03-31', 'appliesFrom: 2025-01-01');
+    edit('guidance.yaml', 'published: 2024-01-15', 'published: 2025-01-01');
     // Version 2.0 no longer requires an amount on deposits; its example says so.
     edit('catalogue.yaml', 'amountRequired: true, ', '');
     edit('examples.yaml', '    expect: { status: rejected, findings: [amount-required] }', '    expect: { status: accepted, findings: [] }');
@@ -34,9 +37,22 @@ describe('versions by date of service', () => {
     expect(mod.meta.versions).toEqual(['1.0', '2.0']);
     const deposit = (serviceDate: string) => line({ procedureCode: 'H0044', modifiers: ['U6'], serviceDate });
     const lines = [deposit('2023-06-01'), deposit('2024-12-31'), deposit('2025-01-01')];
-    const results = mod.validate(lines);
-    expect(results.map((r) => [r.guidanceVersion, r.status])).toEqual([['1.0', 'rejected'], ['1.0', 'rejected'], ['2.0', 'accepted']]);
-    expect(results).toEqual(interpret(loaded.versions, lines));
+    const judged = (asOf?: string) => {
+      const options = asOf === undefined ? undefined : { asOf };
+      const results = mod.validate(lines, options);
+      expect(results).toEqual(interpret(loaded.versions, lines, options ?? {}));
+      const run = mod.createValidator(options);
+      for (const l of lines) run.add(l);
+      expect(run.finish()).toEqual(results);
+      const withoutIndex = ({ index: _index, ...rest }: { index: number }) => rest;
+      expect(lines.map((l) => withoutIndex(mod.validateLine(l, options)))).toEqual(results.map(withoutIndex));
+      return results.map((r) => [r.guidanceVersion, r.status]);
+    };
+    expect(judged()).toEqual([['2.0', 'accepted'], ['2.0', 'accepted'], ['2.0', 'accepted']]);
+    expect(judged('2025-01-01')).toEqual([['2.0', 'accepted'], ['2.0', 'accepted'], ['2.0', 'accepted']]);
+    expect(judged('2024-12-31')).toEqual([['1.0', 'rejected'], ['1.0', 'rejected'], ['1.0', 'rejected']]);
+    expect(judged('2020-01-01')).toEqual([['1.0', 'rejected'], ['1.0', 'rejected'], ['1.0', 'rejected']]);
+    expect(() => mod.validate(lines, { asOf: '2024-13-01' })).toThrow(RangeError);
     expect(mustLoad(dir, '2.0').versions.map((v) => v.guidance.version)).toEqual(['2.0']);
   });
 });

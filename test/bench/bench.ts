@@ -112,5 +112,8 @@ if (gc) {
   console.log(`memory: the ${kept.length.toLocaleString('en-US')} results take ${((after - before) / 1e6).toFixed(0)} MB (${Math.round((after - before) / kept.length)} bytes a line)`);
 }
 
+// The CLI against a plain read-parse-stringify-write pass, per input format.
+await import('./cli.ts');
+
 // The DuckDB engine over 1M and 10M lines beside the JavaScript CLI (BENCH_LINES picks one size).
 await (await import('./duckdb.ts')).benchDuckDb();

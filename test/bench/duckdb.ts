@@ -1,19 +1,17 @@
 /**
  * Benchmark of the DuckDB engine beside the JavaScript CLI: generated JSON
  * Lines files of 1M and 10M lines (BENCH_LINES picks one size), each judged
- * by `codeguide validate` (the bundle) and by the DuckDB engine, each in a
- * process of its own; wall time and peak resident memory of each.
+ * by `codeguide validate --bundle` and by `codeguide validate --engine duckdb`,
+ * each in a process of its own; wall time and peak resident memory of each.
  *
  *   node --import tsx test/bench/duckdb.ts            # 1M and 10M
  *   BENCH_LINES=1000000 npm run bench                 # from the main bench
- *   node --import tsx test/bench/duckdb.ts run FILE   # one DuckDB run (used by the bench)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { loadRules } from '../../compiler/compile.ts';
-import { validateFileWithDuckDb } from '../../compiler/engines/duckdb.ts';
 import { generateLines } from '../sql/generate.ts';
 
 const RULES = 'rules/dhcs-ecm-cs';
@@ -41,19 +39,6 @@ function measure(args: string[]): { seconds: number; peakMb: number; ok: boolean
   return { seconds, peakMb: kb / 1024, ok: r.status === 0 || r.status === 1 };
 }
 
-/** Judge one file with the DuckDB engine, results to /dev/null (the child process of a measurement). */
-async function runOnce(file: string): Promise<void> {
-  const loaded = loadRules(RULES);
-  const out = createWriteStream('/dev/null');
-  let n = 0;
-  for await (const res of validateFileWithDuckDb(loaded, file, 'jsonl', { memoryLimit: '1GB', tempDirectory: join(DIR, 'duckdb-spill'), threads: 2 })) {
-    if (!out.write(`${JSON.stringify(res)}\n`)) await once(out, 'drain');
-    n++;
-  }
-  out.end();
-  process.stderr.write(`judged ${n} lines\n`);
-}
-
 /** The DuckDB part of `npm run bench`. */
 export async function benchDuckDb(): Promise<void> {
   const sizes = process.env.BENCH_LINES ? [Number(process.env.BENCH_LINES)] : [1_000_000, 10_000_000];
@@ -64,7 +49,7 @@ export async function benchDuckDb(): Promise<void> {
     if (!existsSync(file)) await writeLines(file, n);
     const mb = statSync(file).size / 1e6;
     const js = measure([process.execPath, 'compiler/bin.mjs', 'validate', '--bundle', 'dist/dhcs-ecm-cs.mjs', '--out', '/dev/null', file]);
-    const duck = measure([process.execPath, '--import', 'tsx', 'test/bench/duckdb.ts', 'run', file]);
+    const duck = measure([process.execPath, 'compiler/bin.mjs', 'validate', '--engine', 'duckdb', '--rules', RULES, '--out', '/dev/null', file]);
     const line = (label: string, m: { seconds: number; peakMb: number; ok: boolean }) =>
       console.log(`  ${label.padEnd(28)} ${m.seconds.toFixed(1).padStart(7)} s  ${Math.round(n / m.seconds).toLocaleString('en-US').padStart(10)} lines/s  peak RSS ${m.peakMb.toFixed(0)} MB${m.ok ? '' : '  (failed)'}`);
     console.log(`DuckDB engine vs JS CLI: ${n.toLocaleString('en-US')} lines (${mb.toFixed(0)} MB of JSON Lines)`);
@@ -73,5 +58,4 @@ export async function benchDuckDb(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'run') await runOnce(process.argv[3]!);
-else if (process.argv[1]?.endsWith(join('test', 'bench', 'duckdb.ts'))) await benchDuckDb();
+if (process.argv[1]?.endsWith(join('test', 'bench', 'duckdb.ts'))) await benchDuckDb();

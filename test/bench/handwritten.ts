@@ -4,7 +4,10 @@
  * record checking with the bundle and writes the same result records (with its
  * own, shorter messages); the bench checks that both agree on every line.
  */
-import { checkRecord, parseDay, type LineRecord, type RecordProblem } from '../../runtime/record.js';
+import { recordCheckFunction } from '../../compiler/emit/record.ts';
+import { MAX_GROUP_DAYS, parseDay, type LineRecord, type RecordProblem } from '../../runtime/record.js';
+
+const checkRecord = recordCheckFunction();
 
 const D2022 = parseDay('2022-01-01');
 const D2024 = parseDay('2024-01-01');
@@ -69,6 +72,18 @@ const unclassified = (index: number, r: LineRecord | null, status: string, findi
   outreach: null, billableUnits: null, guidanceVersion: r ? '1.2' : null, findings,
 });
 
+/** The calendar months serviceDate..serviceDateEnd touches. */
+function monthsTouched(r: LineRecord): number {
+  if (r.serviceDateEnd === null) return 1;
+  const [a, b] = [new Date(r.serviceDate * 86400000), new Date(r.serviceDateEnd * 86400000)];
+  return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth() + 1;
+}
+
+/** The last day a line's range covers, as groups count it. */
+function lastDay(r: LineRecord): number {
+  return Math.min(r.serviceDateEnd ?? r.serviceDate, r.serviceDate + MAX_GROUP_DAYS - 1);
+}
+
 export function validateByHand(lines: readonly unknown[]): Outcome[] {
   const out: Outcome[] = [];
   const classified: { i: number; r: LineRecord; combo: string }[] = [];
@@ -98,6 +113,7 @@ export function validateByHand(lines: readonly unknown[]): Outcome[] {
       if (banded === 0) c.push(finding('not-reportable', `${r.minutes} minutes is not reportable`));
       if (!Number.isInteger(r.units) || (banded !== null && banded > 0 && r.units !== banded)) c.push(finding('units-mismatch', `${r.units} units for ${r.minutes} minutes`));
     } else if (e.unit === 'diem' && (!Number.isInteger(r.units) || r.units > r.serviceDays)) c.push(finding('units-mismatch', `${r.units} units for ${r.serviceDays} days`));
+    else if (e.unit === 'month' && (!Number.isInteger(r.units) || r.units > monthsTouched(r))) c.push(finding('units-mismatch', `${r.units} units for the months of service`));
     if (e.amount && !(r.amount !== null && r.amount > 0)) c.push(finding('amount-required', `${what} needs an amount`));
     if (r.staffCredential !== null) {
       if (r.procedureCode === 'G9008' && NON_CLINICAL.has(r.staffCredential)) c.push(finding('staff-mismatch', `${r.staffCredential} is not clinical`));
@@ -111,6 +127,11 @@ export function validateByHand(lines: readonly unknown[]): Outcome[] {
   }
   // Cross-line: combinations per member and day; earliest initiating dates per member.
   const byDay = new Map<string, Set<string>>();
+  const perDiemDays = new Map<string, number>(); // member|day|combination → lines covering it
+  for (const { r, combo } of classified) {
+    if (ENTRIES.get(combo)!.unit !== 'diem') continue;
+    for (let d = r.serviceDate; d <= lastDay(r); d++) perDiemDays.set(`${r.memberId}|${d}|${combo}`, (perDiemDays.get(`${r.memberId}|${d}|${combo}`) ?? 0) + 1);
+  }
   const firstEcm = new Map<string, number>();
   const firstHousing = new Map<string, number>();
   for (const { r, combo } of classified) {
@@ -126,6 +147,11 @@ export function validateByHand(lines: readonly unknown[]): Outcome[] {
     if (first && !(first.get(r.memberId)! <= r.serviceDate)) first.set(r.memberId, r.serviceDate);
   }
   for (const { i, r, combo } of classified) {
+    if (ENTRIES.get(combo)!.unit === 'diem') {
+      for (let d = r.serviceDate; d <= lastDay(r); d++) {
+        if (perDiemDays.get(`${r.memberId}|${d}|${combo}`)! > 1) { out[i]!.findings.push(finding('units-mismatch', `${combo} billed twice on one day`)); break; }
+      }
+    }
     const partner = EXCLUSIVE.get(combo);
     if (partner !== undefined) {
       for (let d = r.serviceDate; d <= (r.serviceDateEnd ?? r.serviceDate); d++) {

@@ -8,18 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../compiler/cli.ts';
-import { MINI } from '../helpers.ts';
+import { MINI, runCli } from '../helpers.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { write: (s) => { out += s; } }, { write: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
 const good = { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1 };
 

@@ -47,7 +47,7 @@ describe('hostile text in rule files', () => {
     };
     const h = yamlString(hostile);
     edit('catalogue.yaml', 'service: Deposits', `service: ${h}`);
-    edit('catalogue.yaml', 'description: "deposit"', `description: ${h}`);
+    edit('catalogue.yaml', 'description: "deposit"', `description: ${h}, deliveryDescriptions: { telehealth: ${yamlString(`${hostile} GQ`)} }`);
     edit('catalogue.yaml', 'cite: "Mini 1.0, Table 3"', `cite: ${h}`);
     // In a message, braces hold expressions: hostile text is written with them doubled, as an analyst would.
     const literalText = hostile.replace(/[{}]/g, (c) => c + c);
@@ -67,6 +67,8 @@ describe('hostile text in rule files', () => {
     expect(res!.findings[0]!.message).toBe(`${hostile} ${hostile} ${hostile}`);
     expect(res!.findings[0]!.cite).toBe(hostile);
     expect(mod.meta.title).toBe(hostile);
+    expect(mod.classify('H0044', ['U6', 'GQ'])!.description).toBe(`${hostile} GQ`);
+    expect(mod.classify('H0044', ['U6'])!.description).toBe(hostile);
     expect(bundle.js).not.toMatch(/[\u2028\u2029]/);
   });
 });

@@ -10,7 +10,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { appendEncounterRows, DUCKDB_ENCOUNTER_TABLE, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
+import { appendEncounterRows, DUCKDB_ENCOUNTER_TABLE, encounterTableDdl, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
 import { ENCOUNTER_COLUMNS, resultOfRow, type EncounterRow, type LineResultShape } from '../../compiler/engines/rows.ts';
 import { formatDay } from '../../runtime/record.js';
 
@@ -22,10 +22,7 @@ export interface SqlEngine {
   close(): Promise<void>;
 }
 
-export const POSTGRES_ENCOUNTER_TABLE = `CREATE TABLE encounter_lines (
-  line_index BIGINT, claim_id TEXT, line_number DOUBLE PRECISION, member_id TEXT, service_date DATE, service_date_end DATE,
-  procedure_code TEXT, modifiers TEXT[], units DOUBLE PRECISION, minutes DOUBLE PRECISION, amount DOUBLE PRECISION, place_of_service TEXT,
-  staff_credential TEXT, rendering_taxonomy TEXT, plan_id TEXT)`;
+export const POSTGRES_ENCOUNTER_TABLE = encounterTableDdl({ index: 'BIGINT', text: 'TEXT', double: 'DOUBLE PRECISION', date: 'DATE', list: 'TEXT[]' });
 
 export async function duckdbEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
   const { instance, connection } = await openDuckDb({ threads: 2 });

@@ -5,13 +5,15 @@
  * guidance, plus a sprinkling of every status and finding category of the DHCS rule set
  * (except plan-choice), and two lines that are not JSON at all.
  *
- *   npx tsx test/tools/make-sample.ts
+ *   npx tsx test/tools/make-sample.ts [out-file]
  *
+ * Fields are written in the order of the record field table (compiler/fields.ts).
  * Seeded PRNG only (no Math.random, no clock): the same script writes the same file.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RECORD_FIELDS } from '../../compiler/fields.ts';
 
 type Line = Record<string, unknown>;
 
@@ -216,12 +218,15 @@ for (const group of claims.values()) {
 for (const l of problems) records.push({ claimId: `C${claimNo++}`, lineNumber: 1, ...l });
 records.sort((a, b) => byDate(a, b) || String(a.claimId).localeCompare(String(b.claimId)) || (a.lineNumber as number) - (b.lineNumber as number));
 
-const FIELDS = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'serviceDateEnd', 'procedureCode', 'modifiers', 'units', 'minutes', 'amount', 'placeOfService', 'staffCredential'];
+const FIELDS = RECORD_FIELDS.map((f) => f.name);
+for (const r of records) {
+  for (const k of Object.keys(r)) if (!FIELDS.includes(k)) throw new Error(`make-sample: ${k} is not a record field (compiler/fields.ts)`);
+}
 const text = records.map((r) => JSON.stringify(Object.fromEntries(FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]]))));
 text.splice(Math.floor(text.length / 3), 0, '{"claimId": "C9", ');
 text.splice(Math.floor((2 * text.length) / 3), 0, 'not json');
 
-const out = resolve(dirname(fileURLToPath(import.meta.url)), '../../rules/dhcs-ecm-cs/sample/encounters.jsonl');
+const out = process.argv[2] ? resolve(process.argv[2]) : resolve(dirname(fileURLToPath(import.meta.url)), '../../rules/dhcs-ecm-cs/sample/encounters.jsonl');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${text.join('\n')}\n`);
 process.stderr.write(`wrote ${relative(process.cwd(), out)}: ${text.length} lines (${lines.length} valid encounter lines, ${problems.length} deliberate problems, 2 not JSON)\n`);

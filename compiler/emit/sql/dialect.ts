@@ -48,6 +48,17 @@ export interface Dialect {
   normaliseModifiers(list: Sql): Sql;
   /** Is every item non-null and two letters or digits? */
   modifiersWellFormed(list: Sql): Sql;
+  /** Does `list` hold every item of `sub`? */
+  listHasAll(list: Sql, sub: Sql): Sql;
+  /** Does `list` hold an item of `other`? */
+  listHasAny(list: Sql, other: Sql): Sql;
+  /** Are the items of `list` all different? */
+  listIsDistinct(list: Sql): Sql;
+  /** The items of `list` not in `used`, in order, joined by a space. */
+  listExceptJoined(list: Sql, used: Sql): Sql;
+  /** The year and the month (1-12) of a day number, as doubles (NULL for NULL). */
+  yearOf(day: Sql): Sql;
+  monthOf(day: Sql): Sql;
   /** A list literal of text items. */
   textList(items: Sql[]): Sql;
   /** A list literal of items of another type (numbers, booleans). */
@@ -119,6 +130,12 @@ function duckdb(): Dialect {
     listJoin: (l, sep) => sql`array_to_string(${l}, ${q.text(sep)})`,
     normaliseModifiers: (l) => sql`list_sort(list_transform(${l}, lambda m: upper(m)))`,
     modifiersWellFormed: (l) => sql`(len(list_filter(${l}, lambda m: NOT coalesce(regexp_full_match(m, '[A-Za-z0-9]{2}'), FALSE))) = 0)`,
+    listHasAll: (l, sub) => sql`list_has_all(${l}, ${sub})`,
+    listHasAny: (l, other) => sql`list_has_any(${l}, ${other})`,
+    listIsDistinct: (l) => sql`(len(list_distinct(${l})) = len(${l}))`,
+    listExceptJoined: (l, used) => sql`array_to_string(list_filter(${l}, lambda m: NOT list_contains(${used}, m)), ' ')`,
+    yearOf: (day) => sql`CAST(year(DATE '1970-01-01' + CAST(floor(${day}) AS INTEGER)) AS DOUBLE)`,
+    monthOf: (day) => sql`CAST(month(DATE '1970-01-01' + CAST(floor(${day}) AS INTEGER)) AS DOUBLE)`,
     textList: (items) => (items.length ? sql`[${joinSql(items, ', ')}]` : t('CAST([] AS VARCHAR[])')),
     list: (items, type) => (items.length ? sql`[${joinSql(items, ', ')}]` : sql`CAST([] AS ${type}[])`),
     inList: (x, items) => (items.length > 4 ? sql`list_contains([${joinSql(items, ', ')}], ${x})` : sql`(${x} IN (${joinSql(items, ', ')}))`),
@@ -161,6 +178,12 @@ function postgres(): Dialect {
     listJoin: (l, sep) => sql`array_to_string(${l}, ${q.text(sep)})`,
     normaliseModifiers: (l) => sql`ARRAY(SELECT upper(m) FROM unnest(${l}) AS u(m) ORDER BY upper(m) COLLATE "C")`,
     modifiersWellFormed: (l) => sql`NOT EXISTS (SELECT 1 FROM unnest(${l}) AS u(m) WHERE m IS NULL OR m !~ '^[A-Za-z0-9]{2}$')`,
+    listHasAll: (l, sub) => sql`(${l} @> ${sub})`,
+    listHasAny: (l, other) => sql`(${l} && ${other})`,
+    listIsDistinct: (l) => sql`(cardinality(ARRAY(SELECT DISTINCT u.m FROM unnest(${l}) AS u(m))) = cardinality(${l}))`,
+    listExceptJoined: (l, used) => sql`array_to_string(ARRAY(SELECT u.m FROM unnest(${l}) WITH ORDINALITY AS u(m, i) WHERE NOT (u.m = ANY(${used})) ORDER BY u.i), ' ')`,
+    yearOf: (day) => sql`CAST(extract(year FROM DATE '1970-01-01' + CAST(floor(${day}) AS INTEGER)) AS DOUBLE PRECISION)`,
+    monthOf: (day) => sql`CAST(extract(month FROM DATE '1970-01-01' + CAST(floor(${day}) AS INTEGER)) AS DOUBLE PRECISION)`,
     textList: (items) => (items.length ? sql`CAST(ARRAY[${joinSql(items, ', ')}] AS TEXT[])` : t('CAST(ARRAY[] AS TEXT[])')),
     list: (items, type) => sql`CAST(ARRAY[${joinSql(items, ', ')}] AS ${type}[])`,
     inList: (x, items) => sql`(${x} IN (${joinSql(items, ', ')}))`,
@@ -205,6 +228,12 @@ function spark(): Dialect {
     listJoin: (l, sep) => sql`array_join(${l}, ${s.text(sep)})`,
     normaliseModifiers: (l) => sql`array_sort(transform(${l}, m -> upper(m)))`,
     modifiersWellFormed: (l) => sql`forall(${l}, m -> m IS NOT NULL AND m RLIKE '^[A-Za-z0-9]{2}$')`,
+    listHasAll: (l, sub) => sql`(size(array_except(${sub}, ${l})) = 0)`,
+    listHasAny: (l, other) => sql`arrays_overlap(${l}, ${other})`,
+    listIsDistinct: (l) => sql`(size(array_distinct(${l})) = size(${l}))`,
+    listExceptJoined: (l, used) => sql`array_join(filter(${l}, m -> NOT array_contains(${used}, m)), ' ')`,
+    yearOf: (day) => sql`CAST(year(date_add(DATE '1970-01-01', CAST(floor(${day}) AS INT))) AS DOUBLE)`,
+    monthOf: (day) => sql`CAST(month(date_add(DATE '1970-01-01', CAST(floor(${day}) AS INT))) AS DOUBLE)`,
     textList: (items) => (items.length ? sql`array(${joinSql(items, ', ')})` : t('CAST(array() AS ARRAY<STRING>)')),
     list: (items, type) => (items.length ? sql`array(${joinSql(items, ', ')})` : sql`CAST(array() AS ARRAY<${type}>)`),
     inList: (x, items) => sql`(${x} IN (${joinSql(items, ', ')}))`,

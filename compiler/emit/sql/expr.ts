@@ -87,6 +87,8 @@ export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = '
       return sql`coalesce((${x} = floor(${x}) AND abs(${x}) <= ${d.num(MAX)}), FALSE)`;
     }
     case 'floor': return sql`floor(${p(ir.x)})`;
+    case 'year': return d.yearOf(p(ir.x));
+    case 'month': return d.monthOf(p(ir.x));
     case 'band': return banding(ir, ctx, p(ir.x));
     case 'list': {
       const of = ir.type.of ?? { base: 'string', nullable: false };

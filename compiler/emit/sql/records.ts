@@ -4,7 +4,7 @@
  * typed table can still fail, with the messages the bundle's record check
  * writes (runtime/record.js: `field what (got shown)`).
  */
-import { DERIVED_FIELDS, RECORD_FIELDS } from '../../fields.ts';
+import { DERIVED_FIELDS, FIELD_PROBLEMS, RECORD_FIELDS, requirement, type RecordField } from '../../fields.ts';
 import { MAX_GROUP_DAYS } from '../../../runtime/record.js';
 import { Sql, joinSql, sql } from './builder.ts';
 import type { Dialect } from './dialect.ts';
@@ -44,69 +44,98 @@ function shownNumber(d: Dialect, x: Sql): Sql {
   return sql`(CASE WHEN ${x} IS NULL THEN 'nothing' WHEN NOT ${finite(d, x)} THEN 'null' ELSE ${cut(d, d.numberText(x))} END)`;
 }
 
-function problem(d: Dialect, field: string, what: string, when: Sql, shown: Sql): Problem {
-  return { when: sql`coalesce(${when}, FALSE)`, message: sql`${d.q.text(`${field} ${what} (got `)} || ${shown} || ')'` };
+function problem(d: Dialect, requirementText: string, when: Sql, shown: Sql): Problem {
+  return { when: sql`coalesce(${when}, FALSE)`, message: sql`${d.q.text(`${requirementText} (got `)} || ${shown} || ')'` };
 }
 
-/** The record checks, in the order the runtime makes them, over the columns of `cg_in` (alias `l`). */
+/**
+ * JavaScript's white space (what `\\s` and `trim()` match), as a character class of the characters themselves:
+ * engines' own `\\s` classes differ from it and from each other.
+ */
+const JS_SPACE = '[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]';
+
+/** Text without JavaScript's white space at either end (`String.prototype.trim`). */
+export function trimmedSql(d: Dialect, x: Sql): Sql {
+  return d.replaceAll(x, `^${JS_SPACE}+|${JS_SPACE}+$`, '');
+}
+
+/**
+ * The record checks of §6 a typed table can still fail, in the order the bundle's generated check makes
+ * them (compiler/emit/record.ts), with its messages: both are made from the field table (compiler/fields.ts).
+ * Over the columns of `cg_in` (alias `l`).
+ */
 export function recordProblems(d: Dialect): Problem[] {
-  const c = (n: string) => sql`l.${d.q.ident(`r_${n}`)}`;
-  const code = c('procedure_code');
-  const mods = c('modifiers');
+  const c = (f: RecordField) => sql`l.${d.q.ident(`r_${snake(f.name)}`)}`;
   const whole = (x: Sql) => sql`(${x} = floor(${x}) AND ${finite(d, x)})`;
-  const sd = sql`l.${d.q.ident('f_serviceDate')}`;
-  const sde = sql`l.${d.q.ident('f_serviceDateEnd')}`;
-  return [
-    problem(d, 'claimId', 'is required and must be a non-empty string', sql`${c('claim_id')} IS NULL OR ${c('claim_id')} = ''`, shownText(d, c('claim_id'))),
-    problem(d, 'lineNumber', 'is required and must be a whole number of at least 1', sql`${c('line_number')} IS NULL OR NOT ${whole(c('line_number'))} OR ${c('line_number')} < 1`, shownNumber(d, c('line_number'))),
-    problem(d, 'memberId', 'is required and must be a non-empty string', sql`${c('member_id')} IS NULL OR ${c('member_id')} = ''`, shownText(d, c('member_id'))),
-    problem(d, 'serviceDate', 'is required and must be a real date written YYYY-MM-DD', sql`${sd} IS NULL`, Sql.trusted(`'nothing'`)),
-    {
-      when: sql`coalesce(${sde} < ${sd}, FALSE)`,
-      message: sql`'serviceDateEnd must not be before serviceDate ' || ${d.jsonText(d.formatDay(sd))} || ' (got ' || ${d.jsonText(d.formatDay(sde))} || ')'`,
-    },
-    problem(d, 'procedureCode', 'is required and must be 5 letters or digits', sql`${code} IS NULL OR NOT ${d.fullMatch(code, '[A-Za-z0-9]{5}')}`, shownText(d, code)),
-    problem(d, 'modifiers', 'must be a list of at most 4 two-character modifiers', sql`${mods} IS NOT NULL AND ${d.listLength(mods)} > 4`, cut(d, d.jsonList(mods))),
-    problem(d, 'modifiers', 'must hold two-character modifiers only', sql`${mods} IS NOT NULL AND ${d.listLength(mods)} <= 4 AND NOT ${d.modifiersWellFormed(mods)}`, cut(d, d.jsonList(mods))),
-    problem(d, 'units', 'is required and must be a number greater than 0', sql`${c('units')} IS NULL OR NOT ${finite(d, c('units'))} OR ${c('units')} <= 0`, shownNumber(d, c('units'))),
-    problem(d, 'minutes', 'must be a whole number of at least 0', sql`${c('minutes')} IS NOT NULL AND (NOT ${whole(c('minutes'))} OR ${c('minutes')} < 0)`, shownNumber(d, c('minutes'))),
-    problem(d, 'amount', 'must be a number of at least 0', sql`${c('amount')} IS NOT NULL AND (NOT ${finite(d, c('amount'))} OR ${c('amount')} < 0)`, shownNumber(d, c('amount'))),
-    problem(d, 'placeOfService', 'must be two digits, e.g. "02"', sql`${c('place_of_service')} IS NOT NULL AND ${c('place_of_service')} <> '' AND NOT ${d.fullMatch(c('place_of_service'), '[0-9]{2}')}`, shownText(d, c('place_of_service'))),
-  ];
+  const day = (f: RecordField) => sql`l.${d.q.ident(`f_${f.name}`)}`;
+  const out: Problem[] = [];
+  for (const f of RECORD_FIELDS) {
+    const x = c(f);
+    const absent = f.required ? sql`${x} IS NULL OR ` : Sql.trusted('');
+    const present = f.required ? Sql.trusted('') : sql`${x} IS NOT NULL AND `;
+    switch (f.kind) {
+      case 'id':
+        out.push(problem(d, requirement(f), sql`${x} IS NULL OR ${x} = ''`, shownText(d, x)));
+        out.push(problem(d, FIELD_PROBLEMS.blank(f), sql`${x} <> '' AND ${d.fullMatch(x, `${JS_SPACE}*`)}`, shownText(d, x)));
+        break;
+      case 'integer':
+        out.push(problem(d, requirement(f), sql`${absent}${present}(NOT ${whole(x)} OR ${x} < ${d.num(f.min ?? 0)})`, shownNumber(d, x)));
+        break;
+      case 'number':
+        out.push(problem(d, requirement(f), sql`${absent}${present}(NOT ${finite(d, x)} OR ${x} ${Sql.trusted(f.positive ? '<=' : '<')} ${d.num(0)})`, shownNumber(d, x)));
+        break;
+      case 'date': {
+        if (f.required) out.push(problem(d, requirement(f), sql`${day(f)} IS NULL`, Sql.trusted(`'nothing'`)));
+        const start = f.notBefore === undefined ? undefined : RECORD_FIELDS.find((g) => g.name === f.notBefore);
+        if (start) {
+          out.push({
+            when: sql`coalesce(${day(f)} < ${day(start)}, FALSE)`,
+            message: sql`${d.q.text(FIELD_PROBLEMS.beforeStart(f))} || ${d.jsonText(d.formatDay(day(start)))} || ' (got ' || ${d.jsonText(d.formatDay(day(f)))} || ')'`,
+          });
+        }
+        break;
+      }
+      case 'code':
+        out.push(problem(d, requirement(f), sql`${absent}${present}NOT ${d.fullMatch(x, '[A-Za-z0-9]{5}')}`, shownText(d, x)));
+        break;
+      case 'modifiers':
+        out.push(problem(d, requirement(f), sql`${x} IS NOT NULL AND ${d.listLength(x)} > ${d.num(f.maxItems ?? 4)}`, cut(d, d.jsonList(x))));
+        out.push(problem(d, FIELD_PROBLEMS.badModifier(f), sql`${x} IS NOT NULL AND ${d.listLength(x)} <= ${d.num(f.maxItems ?? 4)} AND NOT ${d.modifiersWellFormed(x)}`, cut(d, d.jsonList(x))));
+        break;
+      case 'placeOfService':
+        out.push(problem(d, requirement(f), sql`${x} IS NOT NULL AND ${x} <> '' AND NOT ${d.fullMatch(x, '[0-9]{2}')}`, shownText(d, x)));
+        break;
+      case 'text': case 'upperText':
+        break; // any text a table holds is text
+    }
+  }
+  return out;
 }
 
-/** `cg_in`: the table's columns as typed raw values (`r_`) and as line fields (`f_`). */
-export function inputSelect(d: Dialect, table: Sql): Sql {
-  const e = (n: string) => sql`e.${d.q.ident(n)}`;
-  const f = (n: string) => d.q.ident(`f_${n}`);
-  const r = (n: string) => d.q.ident(`r_${n}`);
+/** `cg_in`: the table's columns (§10: the record fields in snake case) as typed raw values (`r_`) and as line fields (`f_`). */
+export function inputSelect(d: Dialect, table: Sql, extra: readonly string[] = []): Sql {
+  const e = (f: RecordField) => sql`e.${d.q.ident(snake(f.name))}`;
   const dbl = (x: Sql) => sql`CAST(${x} AS ${d.types.double})`;
   const optionalText = (x: Sql) => sql`(CASE WHEN ${x} = '' THEN NULL ELSE ${x} END)`;
-  const trimmed = (x: Sql) => d.replaceAll(x, '^\\s+|\\s+$', '');
+  const raw = RECORD_FIELDS.filter((f) => f.kind !== 'date').map((f) => sql`${f.type === 'number' ? dbl(e(f)) : e(f)} AS ${d.q.ident(`r_${snake(f.name)}`)}`);
+  const fields = RECORD_FIELDS.filter((f) => f.kind !== 'modifiers').map((f) => {
+    const x = e(f);
+    const value = ((): Sql => {
+      switch (f.kind) {
+        case 'id': return f.required ? x : optionalText(x);
+        case 'text': case 'placeOfService': return optionalText(x);
+        case 'upperText': return sql`(CASE WHEN ${x} = '' THEN NULL ELSE upper(${trimmedSql(d, x)}) END)`;
+        case 'integer': case 'number': return dbl(x);
+        case 'date': return d.dayNumber(x);
+        case 'code': return sql`upper(${x})`;
+        case 'modifiers': return x;
+      }
+    })();
+    return sql`${value} AS ${d.q.ident(`f_${f.name}`)}`;
+  });
+  const columns = [sql`${sql`e.${d.q.ident('line_index')}`} AS li`, ...extra.map((n) => sql`e.${d.q.ident(n)} AS ${d.q.ident(n)}`), ...raw, ...fields];
   return sql`SELECT
-    ${e('line_index')} AS li,
-    ${e('claim_id')} AS ${r('claim_id')},
-    ${dbl(e('line_number'))} AS ${r('line_number')},
-    ${e('member_id')} AS ${r('member_id')},
-    ${e('procedure_code')} AS ${r('procedure_code')},
-    ${e('modifiers')} AS ${r('modifiers')},
-    ${dbl(e('units'))} AS ${r('units')},
-    ${dbl(e('minutes'))} AS ${r('minutes')},
-    ${dbl(e('amount'))} AS ${r('amount')},
-    ${e('place_of_service')} AS ${r('place_of_service')},
-    ${e('claim_id')} AS ${f('claimId')},
-    ${dbl(e('line_number'))} AS ${f('lineNumber')},
-    ${e('member_id')} AS ${f('memberId')},
-    ${d.dayNumber(e('service_date'))} AS ${f('serviceDate')},
-    ${d.dayNumber(e('service_date_end'))} AS ${f('serviceDateEnd')},
-    upper(${e('procedure_code')}) AS ${f('procedureCode')},
-    ${dbl(e('units'))} AS ${f('units')},
-    ${dbl(e('minutes'))} AS ${f('minutes')},
-    ${dbl(e('amount'))} AS ${f('amount')},
-    ${optionalText(e('place_of_service'))} AS ${f('placeOfService')},
-    (CASE WHEN ${e('staff_credential')} = '' THEN NULL ELSE upper(${trimmed(e('staff_credential'))}) END) AS ${f('staffCredential')},
-    ${optionalText(e('rendering_taxonomy'))} AS ${f('renderingTaxonomy')},
-    ${optionalText(e('plan_id'))} AS ${f('planId')}
+    ${joinSql(columns, ',\n    ')}
   FROM ${table} e`;
 }
 

@@ -1,53 +1,66 @@
 /**
  * The SQL printer: a validator plan (compiler/plan/plan.ts) → one SQL script
- * for DuckDB, PostgreSQL or Spark SQL. The script creates the reference data
- * (editions, catalogue variants, sets, bandings, code universe) and the view
+ * for DuckDB, PostgreSQL or Spark SQL. The script creates the settings row,
+ * the reference data (compiler/emit/sql/reference.ts) and the view
  * `codeguide_results` over `encounter_lines` (PRODUCT §10), whose rows equal
- * the bundle's results. Line rules are the plan's conditions with each
- * variant's fields folded in; cross-line rules are grouped self-joins keyed by
- * the group's fields (and overlapping days for per-day groups), one per
- * aggregate, so an engine can partition the work by member.
+ * the bundle's results. Lines are read, checked and classified first
+ * (compiler/emit/sql/classify.ts); line rules are the plan's conditions with
+ * each variant's fields folded in; cross-line rules are grouped self-joins
+ * keyed by the group's fields (and overlapping days for per-day groups), one
+ * per aggregate, so an engine can partition the work by member. Findings come
+ * in the bundle's order: tolerated extra modifiers, not in force, the plan
+ * profile's refusal, line rules, cross-line rules.
  */
+import { checkProfile, profileTables } from '../../../runtime/profile.js';
 import { formatDay } from '../../../runtime/record.js';
 import { RECORD_FIELDS } from '../../fields.ts';
 import { aggregatesOf, visit } from '../../plan/fold.ts';
 import type { EditionPlan, ValidatorPlan, VariantPlan } from '../../plan/plan.ts';
 import type { IR, IRNode, Rule, Template } from '../../model.ts';
+import { enforcementNote } from '../bundle.ts';
 import { Sql, commentSql, indentSql, int, joinSql, sql } from './builder.ts';
-import { dialectOf, type Dialect, type DialectName } from './dialect.ts';
+import { classifyCtes } from './classify.ts';
+import { dialectOf, type Dialect, type DialectName, type FindingSql } from './dialect.ts';
 import { constant, printSql, shownSql, type SqlContext } from './expr.ts';
-import { checkedSelect, fieldColumn, fieldColumnName, inputSelect, lookupKey, recordProblems, snake } from './records.ts';
+import { fieldColumn, fieldColumnName, recordProblems, snake } from './records.ts';
+import { FIXED_COLUMNS, numberVariants, referenceTables, settingsTable } from './reference.ts';
 
-/** Day-number stand-ins for open ends (±Infinity in the plan). */
-const NEVER = 1e12;
-const ENTRY_COLUMNS = ['combination', 'program', 'service', 'delivery', 'unit', 'description'] as const;
-const FIXED_COLUMNS = new Set(['variant_id', 'edition_index', 'lookup_key', 'pick_from', 'pick_until', 'from_day', 'until_day', 'code', ...ENTRY_COLUMNS]);
 const RESULT_COLUMNS = new Set(['line_index', 'claim_id', 'line_number', 'status', 'program', 'service', 'delivery', 'billable_units', 'guidance_version', 'findings']);
 
-/** A finding the script may report for a line of one edition. */
-interface Slot { column: Sql; rule: Rule; when: Sql; message: Template; witness: number | null }
+/** How a script is printed. */
+export interface ScriptOptions {
+  dialect: DialectName;
+  /** The day `codeguide_settings.as_of` starts as (null: the newest edition judges). */
+  asOf: number | null;
+  /** Probing (tests of the language): these expressions of the first edition, per line, in the view `codeguide_probes`. */
+  probes?: readonly IR[];
+}
 
-/** An aggregate of a cross-line rule, computed by one grouped self-join. */
-interface Aggregate { k: number; node: IRNode<'any' | 'count' | 'sum'>; judges: number[]; members: number[]; key: string[]; perDay: boolean; witnessFields: Set<string> }
+/** A finding the script may report for a line: when, what, and whether it is an error (SQL conditions). */
+interface Slot { column: Sql; when: Sql; finding: FindingSql; error: Sql }
+
+/** An aggregate, computed by one grouped self-join. */
+interface Aggregate { k: number; node: IRNode<'any' | 'count' | 'sum'>; judges: number[] | 'all'; members: number[]; key: string[]; perDay: boolean; witnessFields: Set<string>; batch: number | null }
 
 class ScriptPrinter {
   readonly d: Dialect;
-  private readonly vids = new Map<VariantPlan, number>();
+  private readonly vids: Map<VariantPlan, number>;
   private readonly attributes = new Map<string, 'bool' | 'string' | 'number'>();
   private readonly aggregates: Aggregate[] = [];
   private readonly aggOf = new Map<IR, Aggregate>();
   private readonly slots: Slot[][] = [];
+  private readonly sd: Sql;
 
-  constructor(private readonly plan: ValidatorPlan, dialect: DialectName) {
-    this.d = dialectOf(dialect);
-    let vid = 0;
+  constructor(private readonly plan: ValidatorPlan, private readonly options: ScriptOptions) {
+    this.d = dialectOf(options.dialect);
+    this.vids = numberVariants(plan);
     for (const e of plan.editions) {
-      for (const { variants } of e.lookup) for (const v of variants) this.vids.set(v, vid++);
       for (const a of e.rules.attributes.values()) {
         if (FIXED_COLUMNS.has(a.name) || RESULT_COLUMNS.has(snake(a.name))) throw new Error(`the attribute name "${a.name}" is a column of the SQL results already; rename the attribute`);
         if (!this.attributes.has(a.name)) this.attributes.set(a.name, a.type);
       }
     }
+    this.sd = sql`l.${this.col('serviceDate')}`;
   }
 
   private col(name: string): Sql {
@@ -75,66 +88,56 @@ class ScriptPrinter {
     };
   }
 
-  private typeOf(t: 'bool' | 'string' | 'number'): Sql {
-    return t === 'bool' ? this.d.types.bool : t === 'string' ? this.d.types.text : this.d.types.double;
-  }
-
-  /** Reference data: editions, catalogue variants (with the days each is chosen on), code universes, sets and bandings. */
-  private referenceData(): Sql {
-    const d = this.d;
-    const txt = (s: string | null) => (s === null ? sql`CAST(NULL AS ${d.types.text})` : d.q.text(s));
-    const day = (n: number) => d.num(n === -Infinity ? -NEVER : n === Infinity ? NEVER : n);
-    const date = (s: string) => sql`CAST(${d.q.text(s)} AS ${d.types.date})`;
-    const editions = this.plan.editions.map((e, i) => [int(i), txt(e.version), date(e.rules.guidance.published), date(formatDay(e.appliesFrom))]);
-    const variantRows: Sql[][] = [];
-    this.plan.editions.forEach((e, ei) => {
-      for (const { key, variants } of e.lookup) {
-        variants.forEach((v, k) => {
-          const pickFrom = k === 0 ? -Infinity : v.from;
-          const pickUntil = k === variants.length - 1 ? Infinity : variants[k + 1]!.from;
-          if (pickFrom >= pickUntil) return; // a later variant with the same first day is always chosen instead
-          const entry = v.entry;
-          const fields: Record<string, string> = { combination: entry.combination, program: entry.program, service: entry.service, delivery: v.delivery, unit: entry.unit, description: entry.description };
-          const attrs = [...this.attributes].map(([name, type]) => {
-            const value = entry.attributes.has(name) ? entry.attributes.get(name)! : null;
-            return constant(d, value, { base: type === 'string' ? 'string' : type, nullable: true });
-          });
-          variantRows.push([int(this.vids.get(v)!), int(ei), txt(key), day(pickFrom), day(pickUntil), day(v.from), day(v.until), txt(entry.code), ...ENTRY_COLUMNS.map((c) => txt(fields[c]!)), ...attrs]);
-        });
-      }
-    });
-    const col = (name: string, type: Sql) => ({ name, type });
-    const T = d.types;
-    const universe = this.plan.editions.flatMap((e, i) => e.universe.map((c) => [int(i), txt(c)]));
-    const sets = this.plan.editions.flatMap((e, i) => [...e.rules.sets.values()].flatMap((s) => s.items.map((item) => [int(i), txt(s.name), txt(String(item))])));
-    const bands = this.plan.editions.flatMap((e, i) => [...e.rules.bandings.values()].flatMap((b) => b.bands.map((band) => [int(i), txt(b.name), d.num(band.from), d.num(band.to), d.num(band.units), b.every === null ? constant(d, null, { base: 'number', nullable: true }) : d.num(b.every)])));
-    return joinSql([
-      d.referenceTable('codeguide_editions', [col('edition_index', T.int), col('version', T.text), col('published', T.date), col('applies_from', T.date)], editions),
-      d.referenceTable('codeguide_variants', [
-        col('variant_id', T.int), col('edition_index', T.int), col('lookup_key', T.text), col('pick_from', T.double), col('pick_until', T.double),
-        col('from_day', T.double), col('until_day', T.double), col('code', T.text), ...ENTRY_COLUMNS.map((c) => col(c, T.text)),
-        ...[...this.attributes].map(([name, type]) => col(name, this.typeOf(type))),
-      ], variantRows),
-      d.referenceTable('codeguide_universe', [col('edition_index', T.int), col('code', T.text)], universe),
-      d.referenceTable('codeguide_sets', [col('edition_index', T.int), col('set_name', T.text), col('item', T.text)], sets),
-      d.referenceTable('codeguide_bandings', [col('edition_index', T.int), col('banding', T.text), col('band_from', T.double), col('band_to', T.double), col('units', T.double), col('every', T.double)], bands),
-    ], '\n\n');
-  }
-
-  private vidsIn(vids: readonly number[]): Sql {
+  private vidsIn(vids: readonly number[] | 'all'): Sql {
+    if (vids === 'all') return Sql.trusted('l.vid IS NOT NULL');
     return vids.length === 0 ? Sql.trusted('FALSE') : sql`coalesce(${this.d.inList(Sql.trusted('l.vid'), vids.map(int))}, FALSE)`;
   }
 
+  /** A rule's finding; before its compliance date (`enforced`) a warning whose message names the date. */
+  private finding(rule: Rule, message: Sql, enforced: number | null = rule.enforcedFrom): { finding: FindingSql; error: Sql } {
+    const q = this.d.q;
+    const base = { rule: q.text(rule.id), category: q.text(rule.category), cite: q.text(rule.cite ?? '') };
+    const isError = rule.severity === 'error';
+    if (enforced === null) return { finding: { ...base, severity: q.text(rule.severity), message }, error: Sql.trusted(isError ? 'TRUE' : 'FALSE') };
+    const early = sql`(${this.sd} < ${this.d.num(enforced)})`;
+    return {
+      finding: { ...base, severity: sql`(CASE WHEN ${early} THEN 'warning' ELSE ${q.text(rule.severity)} END)`, message: sql`(${message} || CASE WHEN ${early} THEN ${q.text(enforcementNote(enforced))} ELSE '' END)` },
+      error: isError ? sql`NOT ${early}` : Sql.trusted('FALSE'),
+    };
+  }
+
+  /** A rule's own dates, by date of service, before its condition. */
+  private dated(rule: Rule, cond: Sql): Sql {
+    const parts = [
+      ...(rule.effective !== null ? [sql`${this.sd} >= ${this.d.num(rule.effective)}`] : []),
+      ...(rule.retired !== null ? [sql`${this.sd} < ${this.d.num(rule.retired)}`] : []),
+    ];
+    return parts.length ? sql`(${joinSql(parts, ' AND ')} AND ${cond})` : cond;
+  }
+
   /** The findings one edition can report, with the condition of each; registers the aggregates its cross-line rules need. */
-  private planEdition(e: EditionPlan, ei: number): void {
+  private planEdition(e: EditionPlan, ei: number, refused: ReadonlyMap<string, { rule: string; category: string; severity: string; message: string; cite: string }> | null): void {
     const d = this.d;
     const lineCtx = this.ctx({ this: 'l' });
     const slots: Slot[] = [];
     const next = () => d.q.ident(`r_${this.slots.flat().length + slots.length}`);
-    slots.push({
-      column: next(), rule: e.builtin.effective, message: e.builtin.effective.message, witness: null,
-      when: sql`(l.vid IS NOT NULL AND l.ed = ${int(ei)} AND (l.${this.col('serviceDate')} < l.from_day OR l.${this.col('serviceDate')} >= l.until_day))`,
-    });
+    const add = (when: Sql, f: { finding: FindingSql; error: Sql }) => slots.push({ column: next(), when, ...f });
+    const combination = e.builtin.combination;
+    if (combination.enforcedFrom !== null) {
+      // Extra modifiers tolerated before the combination check's compliance date.
+      const note = ` before ${formatDay(combination.enforcedFrom)}`;
+      const message = sql`(${this.message(e.undefinedMessage, null)} || ${d.q.text(` (extra modifiers tolerated${note}: read as `)} || l.${this.col('procedureCode')} || ' without ' || ${d.listExceptJoined(sql`l.${this.col('modifiers')}`, Sql.trusted('l.vmods'))} || ')')`;
+      const q = d.q;
+      add(sql`(l.tolerated AND l.ed = ${int(ei)})`, { finding: { rule: q.text(combination.id), category: q.text(combination.category), severity: q.text('warning'), message, cite: q.text(combination.cite ?? '') }, error: Sql.trusted('FALSE') });
+    }
+    add(sql`(l.vid IS NOT NULL AND l.ed = ${int(ei)} AND (${this.sd} < l.from_day OR ${this.sd} >= l.until_day))`, this.finding(e.builtin.effective, this.message(e.builtin.effective.message, null)));
+    for (const [key, f] of refused ?? []) {
+      const q = d.q;
+      add(sql`(l.vid IS NOT NULL AND l.${this.col('combination')} = ${q.text(key)})`, {
+        finding: { rule: q.text(f.rule), category: q.text(f.category), severity: q.text(f.severity), message: q.text(f.message), cite: q.text(f.cite) },
+        error: Sql.trusted(f.severity === 'error' ? 'TRUE' : 'FALSE'),
+      });
+    }
     const variants = e.lookup.flatMap((x) => x.variants);
     const ruleOrder = (r: Rule) => e.rules.rules.indexOf(r);
     // Line rules: the plan's folded condition per variant; variants whose conditions print alike share a branch.
@@ -151,33 +154,33 @@ class ScriptPrinter {
     }
     for (const [rule, byText] of [...lineRules].sort((a, b) => ruleOrder(a[0]) - ruleOrder(b[0]))) {
       const whens = [...byText.values()].map((b) => sql`WHEN ${this.vidsIn(b.vids)} THEN ${b.cond}`);
-      slots.push({ column: next(), rule, message: rule.message, witness: null, when: sql`(CASE ${joinSql(whens, ' ')} ELSE FALSE END)` });
+      add(this.dated(rule, sql`(CASE ${joinSql(whens, ' ')} ELSE FALSE END)`), this.finding(rule, this.message(rule.message, null)));
     }
     // Cross-line rules: the rule's own condition (fields read from the line), for the variants the plan keeps it for.
     const crossRules = new Map<Rule, number[]>();
     for (const v of variants) for (const p of v.cross) crossRules.set(p.rule, [...(crossRules.get(p.rule) ?? []), this.vids.get(v)!]);
     for (const [rule, judges] of [...crossRules].sort((a, b) => ruleOrder(a[0]) - ruleOrder(b[0]))) {
       const nodes = aggregatesOf(rule.when!.ir);
-      for (const node of nodes) {
-        const slot = e.slots.findIndex((g) => g.name === node.group);
-        const group = e.slots[slot]!;
-        const members = variants.filter((v) => v.member[slot]).map((v) => this.vids.get(v)!);
-        const agg: Aggregate = { k: this.aggregates.length, node, judges, members, key: group.key, perDay: group.perDay, witnessFields: new Set() };
-        this.aggregates.push(agg);
-        this.aggOf.set(node, agg);
-      }
+      for (const node of nodes) this.register(e, node, judges, null);
       const ctx = this.ctx({ this: 'l' }, (n) => this.aggregateValue(n));
       const otherFields = new Set<string>();
       for (const p of rule.message) if ('expr' in p) visit(p.expr, (x) => { if (x.k === 'field' && x.of === 'other') otherFields.add(x.name); });
-      const usesOther = otherFields.size > 0;
       const firstAny = nodes.find((n) => n.k === 'any');
-      if (usesOther && firstAny) for (const f of otherFields) this.aggOf.get(firstAny)!.witnessFields.add(f);
-      slots.push({
-        column: next(), rule, message: rule.message, witness: usesOther && firstAny ? this.aggOf.get(firstAny)!.k : null,
-        when: sql`(${this.vidsIn(judges)} AND ${printSql(rule.when!.ir, ctx)})`,
-      });
+      const witness = otherFields.size > 0 && firstAny ? this.aggOf.get(firstAny)! : null;
+      if (witness) for (const f of otherFields) witness.witnessFields.add(f);
+      add(this.dated(rule, sql`(${this.vidsIn(judges)} AND ${printSql(rule.when!.ir, ctx)})`), this.finding(rule, this.message(rule.message, witness ? witness.k : null)));
     }
     this.slots.push(slots);
+  }
+
+  /** Register an aggregate: the lines it judges, and the lines of its group it may count. */
+  private register(e: EditionPlan, node: IRNode<'any' | 'count' | 'sum'>, judges: number[] | 'all', batch: number | null): void {
+    const slot = e.slots.findIndex((g) => g.name === node.group);
+    const group = e.slots[slot]!;
+    const members = e.lookup.flatMap((x) => x.variants).filter((v) => v.member[slot]).map((v) => this.vids.get(v)!);
+    const agg: Aggregate = { k: this.aggregates.length, node, judges, members, key: group.key, perDay: group.perDay, witnessFields: new Set(), batch };
+    this.aggregates.push(agg);
+    this.aggOf.set(node, agg);
   }
 
   private aggregateValue(n: IRNode<'any' | 'count' | 'sum'>): Sql {
@@ -199,6 +202,7 @@ class ScriptPrinter {
       return sql`(${o} IS NULL) = (${l} IS NULL) AND coalesce(${o}, ${blank}) = coalesce(${l}, ${blank})`;
     });
     if (a.perDay) keys.push(sql`o.${this.col('serviceDate')} <= l.last_day`, sql`l.${this.col('serviceDate')} <= o.last_day`);
+    if (this.options.probes) keys.push(Sql.trusted('o.probe_batch = l.probe_batch'));
     const n = a.node;
     const value = n.k === 'sum'
       ? sql`sum(${printSql(n.x, ctx)})`
@@ -206,9 +210,10 @@ class ScriptPrinter {
         ? sql`min(CASE WHEN ${printSql(n.pred, ctx)} THEN o.li END)`
         : sql`CAST(sum(CASE WHEN ${printSql(n.pred, ctx)} THEN 1 ELSE 0 END) AS ${d.types.double})`;
     const members = a.members.length ? this.d.inList(Sql.trusted('o.vid'), a.members.map(int)) : Sql.trusted('FALSE');
+    const batch = a.batch === null ? Sql.trusted('') : sql` AND l.probe_batch = ${int(a.batch)}`;
     const grouped = sql`SELECT l.li AS li, ${value} AS g
   FROM cg_lines l JOIN cg_lines o ON o.li <> l.li AND o.ed = l.ed AND ${joinSql(keys, ' AND ')}
-  WHERE ${this.vidsIn(a.judges)} AND ${members}
+  WHERE ${this.vidsIn(a.judges)} AND ${members}${batch}
   GROUP BY l.li`;
     if (a.witnessFields.size === 0) return sql`${d.q.ident(`cg_a${a.k}`)} AS ${this.materialized()}(\n  ${grouped}\n)`;
     // The first line found, for messages: its fields are read here, for the few lines the rule judges.
@@ -234,65 +239,81 @@ class ScriptPrinter {
     return parts.length ? sql`(${joinSql(parts, ' || ')})` : this.d.q.text('');
   }
 
-  private finding(rule: Rule, message: Sql) {
-    const q = this.d.q;
-    return { rule: q.text(rule.id), category: q.text(rule.category), severity: q.text(rule.severity), message, cite: q.text(rule.cite ?? '') };
+  private byEdition(f: (e: EditionPlan, i: number) => Sql, otherwise: Sql): Sql {
+    const editions = this.plan.editions;
+    return editions.length === 1 ? f(editions[0]!, 0) : sql`(CASE l.ed ${joinSql(editions.map((e, i) => sql`WHEN ${int(i)} THEN ${f(e, i)}`), ' ')} ELSE ${otherwise} END)`;
+  }
+
+  /** The plan profile's tables per edition (runtime/profile.js, as the bundle makes them when it loads). */
+  private profileTables() {
+    const editions = this.plan.editions.map((e) => ({ choices: e.choices }));
+    const checked = this.plan.profile ? checkProfile(editions as never, this.plan.guidance, this.plan.profile) : null;
+    return editions.map((e) => profileTables(e as never, checked));
   }
 
   print(): string {
     const d = this.d;
-    this.plan.editions.forEach((e, i) => this.planEdition(e, i));
     const editions = this.plan.editions;
-    const byEdition = (f: (e: EditionPlan, i: number) => Sql, otherwise: Sql) =>
-      editions.length === 1 ? f(editions[0]!, 0) : sql`(CASE l.ed ${joinSql(editions.map((e, i) => sql`WHEN ${int(i)} THEN ${f(e, i)}`), ' ')} ELSE ${otherwise} END)`;
-    const sd = sql`l.${this.col('serviceDate')}`;
-    const editionPick = editions.length === 1 ? int(0) : sql`CASE ${joinSql(editions.map((e, i) => ({ e, i })).slice(1).reverse().map(({ e, i }) => sql`WHEN ${sd} >= ${d.num(e.appliesFrom)} THEN ${int(i)}`), ' ')} ELSE 0 END`;
-    const universe = byEdition((e) => (e.universe.length ? sql`coalesce(${d.inList(sql`l.${this.col('procedureCode')}`, e.universe.map((c) => d.q.text(c)))}, FALSE)` : Sql.trusted('FALSE')), Sql.trusted('FALSE'));
-    const entryCols = [...ENTRY_COLUMNS.map((c) => sql`v.${d.q.ident(c)} AS ${this.col(c)}`), ...[...this.attributes.keys()].map((a) => sql`v.${d.q.ident(a)} AS ${this.col(a)}`)];
-    const billable = this.billable();
+    const tables = this.profileTables();
+    editions.forEach((e, i) => this.planEdition(e, i, tables[i]!.refused));
+    const probes = this.options.probes ?? [];
+    probes.forEach((p, k) => { for (const node of aggregatesOf(p)) this.register(editions[0]!, node, 'all', k); });
+    const ctes = classifyCtes({
+      d, plan: this.plan, col: (n) => this.col(n), attributes: [...this.attributes.keys()],
+      outOfScope: tables.map((t) => t.outOfScope),
+      toleratedUntil: editions.map((e) => e.builtin.combination.enforcedFrom ?? -Infinity),
+      byEdition: (f, o) => this.byEdition(f, o), materialized: this.materialized(),
+      extraInput: this.options.probes ? ['probe_batch'] : [],
+    });
     const slots = this.slots.flat();
     const aggJoins = this.aggregates.map((a) => sql`\n  LEFT JOIN ${d.q.ident(`cg_a${a.k}`)} ON ${d.q.ident(`cg_a${a.k}`)}.li = l.li`);
     const problems = recordProblems(d);
-    const invalidRule = editions[0]!.builtin.record;
+    // The judging edition's record rule (editions rarely differ in it: one list when they all agree).
+    const recordRule = (r: Rule) => JSON.stringify([r.id, r.category, r.severity, r.cite]);
+    const sameRecordRule = editions.every((e) => recordRule(e.builtin.record) === recordRule(editions[0]!.builtin.record));
+    const invalidFindings = (e: EditionPlan) => d.findings(problems.map((p) => ({ when: p.when, finding: this.finding(e.builtin.record, p.message, null).finding })));
     const findings = sql`CASE
-    WHEN l.invalid THEN ${d.findings(problems.map((p) => ({ when: p.when, finding: this.finding(invalidRule, p.message) })))}
-    WHEN l.vid IS NULL AND l.in_universe THEN ${byEdition((e) => d.findings([{ when: null, finding: this.finding(e.builtin.combination, this.message(e.undefinedMessage, null)) }]), d.noFindings)}
+    WHEN l.invalid THEN ${sameRecordRule ? invalidFindings(editions[0]!) : this.byEdition(invalidFindings, d.noFindings)}
+    WHEN l.vid IS NULL AND l.in_scope THEN ${this.byEdition((e) => d.findings([{ when: null, finding: this.finding(e.builtin.combination, this.message(e.undefinedMessage, null), null).finding }]), d.noFindings)}
     WHEN l.vid IS NULL THEN ${d.noFindings}
-    ELSE ${byEdition((_e, i) => d.findings(this.slots[i]!.map((s) => ({ when: sql`l.${s.column}`, finding: this.finding(s.rule, this.message(s.message, s.witness)) }))), d.noFindings)}
+    ELSE ${this.byEdition((_e, i) => d.findings(this.slots[i]!.map((s) => ({ when: sql`l.${s.column}`, finding: s.finding }))), d.noFindings)}
   END`;
-    const anyError = byEdition((_e, i) => {
-      const errors = this.slots[i]!.filter((s) => s.rule.severity === 'error').map((s) => sql`l.${s.column}`);
+    const anyError = this.byEdition((_e, i) => {
+      const errors = this.slots[i]!.filter((s) => s.error.toString() !== 'FALSE').map((s) => (s.error.toString() === 'TRUE' ? sql`l.${s.column}` : sql`(l.${s.column} AND ${s.error})`));
       return errors.length ? joinSql(errors, ' OR ') : Sql.trusted('FALSE');
     }, Sql.trusted('FALSE'));
     const resultAttrs = [...new Set(editions.flatMap((e) => e.resultAttributes.map((a) => a.name)))];
-    const ctes = [
-      sql`cg_in AS (\n${inputSelect(d, d.q.ident('encounter_lines'))}\n)`,
-      sql`cg_chk AS (\n${checkedSelect(d)}\n)`,
-      sql`cg_ed AS (\n  SELECT l.*, CASE WHEN l.invalid THEN NULL ELSE ${editionPick} END AS ed, CASE WHEN l.invalid THEN NULL ELSE ${lookupKey(d)} END AS lookup_key\n  FROM cg_chk l\n)`,
-      sql`cg_cls AS (\n  SELECT l.*, ${universe} AS in_universe, v.variant_id AS vid, v.from_day, v.until_day, ${joinSql(entryCols, ', ')}
-  FROM cg_ed l LEFT JOIN codeguide_variants v ON v.edition_index = l.ed AND v.lookup_key = l.lookup_key AND ${sd} >= v.pick_from AND ${sd} < v.pick_until\n)`,
-      sql`cg_lines AS ${this.materialized()}(\n  SELECT l.*, ${billable} AS ${this.col('billableUnits')}\n  FROM cg_cls l\n)`,
+    const witnessCols = this.aggregates.flatMap((a) => [...a.witnessFields].map((f) => sql`${d.q.ident(`cg_a${a.k}`)}.${this.witnessColumn(a.k, f)}`));
+    const probeCols = probes.map((p, k) => sql`CASE WHEN l.probe_batch = ${int(k)} AND l.vid IS NOT NULL THEN ${printSql(p, this.ctx({ this: 'l' }, (n) => this.aggregateValue(n)))} END AS ${d.q.ident(`p_${k}`)}`);
+    ctes.push(
+      sql`cg_lines AS ${this.materialized()}(\n  SELECT l.*, ${this.billable()} AS ${this.col('billableUnits')}\n  FROM cg_cls l\n)`,
       ...this.aggregates.map((a) => this.aggregateCte(a)),
-      sql`cg_judged AS (\n  SELECT l.*, ${joinSql([...this.aggregates.flatMap((a) => [...a.witnessFields].map((f) => sql`${d.q.ident(`cg_a${a.k}`)}.${this.witnessColumn(a.k, f)}`)), ...slots.map((s) => sql`coalesce(${s.when}, FALSE) AS ${s.column}`)], ',\n    ')}
+      sql`cg_judged AS (\n  SELECT l.*, ${joinSql([...witnessCols, ...slots.map((s) => sql`coalesce(${s.when}, FALSE) AS ${s.column}`), ...probeCols], ',\n    ')}
   FROM cg_lines l${aggJoins}\n)`,
-    ];
+    );
+    const nullText = constant(d, null, { base: 'string', nullable: true });
     const results = joinSql([
       sql`l.li AS line_index`,
       sql`l.${d.q.ident('r_claim_id')} AS claim_id`,
       sql`CASE WHEN abs(l.${d.q.ident('r_line_number')}) <= ${d.num(Number.MAX_VALUE)} THEN l.${d.q.ident('r_line_number')} END AS line_number`,
-      sql`CASE WHEN l.invalid THEN 'invalid' WHEN l.vid IS NULL AND l.in_universe THEN 'rejected' WHEN l.vid IS NULL THEN 'out-of-scope' WHEN ${anyError} THEN 'rejected' ELSE 'accepted' END AS status`,
+      sql`CASE WHEN l.invalid THEN 'invalid' WHEN l.vid IS NULL AND l.in_scope THEN 'rejected' WHEN l.vid IS NULL THEN 'out-of-scope' WHEN ${anyError} THEN 'rejected' ELSE 'accepted' END AS status`,
       ...['program', 'service', 'delivery'].map((c) => sql`l.${this.col(c)} AS ${d.q.ident(c)}`),
       ...resultAttrs.map((a) => sql`l.${this.col(a)} AS ${d.q.ident(snake(a))}`),
       sql`l.${this.col('billableUnits')} AS billable_units`,
-      sql`CASE WHEN l.invalid THEN ${constant(d, null, { base: 'string', nullable: true })} ELSE ${byEdition((e) => d.q.text(e.version), constant(d, null, { base: 'string', nullable: true }))} END AS guidance_version`,
+      sql`CASE WHEN l.invalid THEN ${nullText} ELSE ${this.byEdition((e) => d.q.text(e.version), nullText)} END AS guidance_version`,
       sql`${findings} AS findings`,
     ], ',\n  ');
-    const body = sql`WITH\n${joinSql(ctes, ',\n')}\nSELECT\n  ${results}\nFROM cg_judged l`;
+    const select = probes.length
+      ? sql`SELECT l.li AS line_index, l.probe_batch, l.vid IS NOT NULL AS classified, ${joinSql(probes.map((_p, k) => sql`l.${d.q.ident(`p_${k}`)}`), ', ')}`
+      : sql`SELECT\n  ${results}`;
+    const body = sql`WITH\n${joinSql(ctes, ',\n')}\n${select}\nFROM cg_judged l`;
     const header = [
-      commentSql(`Generated by codeguide from ${this.plan.guidance} ${editions.map((e) => e.version).join(', ')} (source sha256 ${this.plan.sourceHash}) for ${d.name}. Do not edit.`),
-      commentSql('Reads the table or view encounter_lines (PRODUCT section 10 columns); creates the reference tables and the view codeguide_results.'),
+      commentSql(`Generated by codeguide from ${this.plan.guidance} ${editions.map((e) => e.version).join(', ')} (source sha256 ${this.plan.sourceHash})${this.plan.profile ? `, plan profile ${this.plan.profile.name ?? '(unnamed)'}` : ''}, for ${d.name}. Do not edit.`),
+      commentSql('Reads the table or view encounter_lines (PRODUCT section 10 columns); creates codeguide_settings (as_of: NULL judges by the newest edition), the reference tables and the view codeguide_results.'),
     ];
-    return `${joinSql([...header, d.preamble, d.functions, this.referenceData(), d.resultsView('codeguide_results', indentSql(body, 0))].filter((s) => s.toString() !== ''), '\n\n')}\n`;
+    const view = d.resultsView(probes.length ? 'codeguide_probes' : 'codeguide_results', indentSql(body, 0));
+    const parts = [...header, d.preamble, d.functions, settingsTable(d, this.options.asOf), referenceTables(d, this.plan, this.vids, this.attributes), view];
+    return `${joinSql(parts.filter((s) => s.toString() !== ''), '\n\n')}\n`;
   }
 
   /** Billable units per variant (the plan's folded unit expression, else the reported units); null for unclassified lines. */
@@ -317,7 +338,7 @@ class ScriptPrinter {
   }
 }
 
-/** Print the SQL script of a plan for a dialect. */
-export function printSqlScript(plan: ValidatorPlan, dialect: DialectName): string {
-  return new ScriptPrinter(plan, dialect).print();
+/** Print the SQL script of a plan. */
+export function printSqlScript(plan: ValidatorPlan, options: ScriptOptions): string {
+  return new ScriptPrinter(plan, options).print();
 }

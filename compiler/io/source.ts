@@ -1,0 +1,79 @@
+/**
+ * Opening an encounter file (or standard input) as a stream of byte chunks,
+ * counting the bytes read for the progress line, and telling its format from
+ * the first bytes when --format is not given.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { ReadItem } from './items.ts';
+import { readCsv } from './csv.ts';
+import { readJsonLines } from './jsonl.ts';
+import { readX12 } from './x12.ts';
+
+/** The input formats `validate` reads. */
+export type InputFormat = 'jsonl' | 'csv' | 'x12';
+
+/** The input formats, for --format. */
+export const INPUT_FORMATS: readonly InputFormat[] = ['jsonl', 'csv', 'x12'];
+
+/** Guess the format from the first characters of the input: ISA → X12 837, `{` → JSON Lines, a header row naming record fields → CSV. */
+export function detectFormat(head: string): InputFormat {
+  const text = head.replace(/^\uFEFF/, '').replace(/^\u00ef\u00bb\u00bf/, '').trimStart();
+  if (/^ISA[^A-Za-z0-9\s]/.test(text)) return 'x12';
+  if (text.startsWith('{') || text.startsWith('[') || text.startsWith('"{')) return 'jsonl';
+  const firstLine = text.split(/\r?\n/)[0] ?? '';
+  if (/,/.test(firstLine) && /claimId|procedureCode|memberId/i.test(firstLine)) return 'csv';
+  return 'jsonl';
+}
+
+/** An open input: its chunks (the first one included), its first bytes as text, and a byte count. */
+export interface OpenInput {
+  chunks: AsyncIterable<Buffer>;
+  head: string;
+  bytesRead(): number;
+  /** Size in bytes, 0 when unknown (standard input, a pipe). */
+  size: number;
+}
+
+/** Open a file (or standard input for "-") and read its first chunk; throws a plain Error when it cannot be read. */
+export async function openInput(path: string): Promise<OpenInput> {
+  let size = 0;
+  if (path !== '-') {
+    let st;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      throw new Error(`cannot read ${path}: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    if (st.isDirectory()) throw new Error(`cannot read ${path}: it is a directory`);
+    if (st.isFile()) size = st.size;
+  }
+  const source: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let first: IteratorResult<Buffer | string>;
+  try {
+    first = await iterator.next();
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const firstChunk = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  let bytes = 0;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (first.done) return;
+    bytes += firstChunk.length;
+    yield firstChunk;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      bytes += chunk.length;
+      yield chunk;
+    }
+  }
+  return { chunks: all(), head: firstChunk.subarray(0, 4096).toString('latin1'), bytesRead: () => bytes, size };
+}
+
+/** The reader of a format over an input's chunks. `file` names the input in 837 origins. */
+export function readItems(format: InputFormat, chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<ReadItem> {
+  if (format === 'csv') return readCsv(chunks);
+  if (format === 'x12') return readX12(chunks, file);
+  return readJsonLines(chunks);
+}

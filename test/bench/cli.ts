@@ -1,0 +1,163 @@
+/**
+ * The CLI against a plain read-parse-stringify-write pass over the same file,
+ * per input format (JSON Lines, CSV, X12 837P): `codeguide validate --out`
+ * should take at most 2× the plain pass. Prints both times, the ratio, and
+ * lines/s and MB/s for each. Run by `npm run bench` (after the bundle bench),
+ * or alone: `node --import tsx test/bench/cli.ts`. BENCH_LINES sets the size.
+ */
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'csv-parse';
+import { main } from '../../compiler/cli.ts';
+import { csvCell } from '../../compiler/io/output.ts';
+import { write837 } from '../tools/make-837.ts';
+import { fileTarget, ResultWriter, type OutputResult } from '../../compiler/io/output.ts';
+import { readItems, type InputFormat } from '../../compiler/io/source.ts';
+
+const N = Number(process.env.BENCH_CLI_LINES ?? process.env.BENCH_LINES ?? 200_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-cli-'));
+const quiet = { write: () => true };
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
+
+function records(n: number): Record<string, unknown>[] {
+  const rand = prng(7);
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const [code, mods] = COMBOS[Math.floor(rand() * COMBOS.length)]!;
+    const tele = rand() < 0.2;
+    out.push({
+      claimId: `C${Math.floor(i / 4)}`, lineNumber: (i % 4) + 1, memberId: `M${Math.floor(i / 40)}`,
+      serviceDate: `2024-0${4 + Math.floor(rand() * 3)}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+      procedureCode: code, modifiers: tele ? [...mods, 'GQ'] : mods, units: 1 + Math.floor(rand() * 2),
+      amount: Math.round(rand() * 1000), placeOfService: tele ? '02' : '11',
+    });
+  }
+  return out;
+}
+
+const FIELDS = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'procedureCode', 'modifiers', 'units', 'amount', 'placeOfService'];
+
+/** Write text to a file stream, waiting when it is full. */
+async function put(out: ReturnType<typeof createWriteStream>, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
+}
+async function done(out: ReturnType<typeof createWriteStream>): Promise<void> {
+  await new Promise<void>((r) => out.end(r));
+}
+
+/** The plain passes: read, parse each record, stringify it, write it — nothing else. */
+const PLAIN: Record<string, (input: string, output: string) => Promise<void>> = {
+  async jsonl(input, output) {
+    const out = createWriteStream(output);
+    let rest = '';
+    let block = '';
+    for await (const chunk of createReadStream(input, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) block += `${JSON.stringify(JSON.parse(l))}\n`;
+      if (block.length > 65536) { await put(out, block); block = ''; }
+    }
+    if (rest !== '') block += `${JSON.stringify(JSON.parse(rest))}\n`;
+    await put(out, block);
+    await done(out);
+  },
+  async csv(input, output) {
+    const out = createWriteStream(output);
+    let block = '';
+    for await (const row of createReadStream(input).pipe(parse({ columns: true }))) {
+      block += `${JSON.stringify(row)}\n`;
+      if (block.length > 65536) { await put(out, block); block = ''; }
+    }
+    await put(out, block);
+    await done(out);
+  },
+  async x12(input, output) {
+    // Segments split by the known separators; each service line as a record with its claim's and member's values.
+    const out = createWriteStream(output);
+    let rest = '';
+    let block = '';
+    let member = '';
+    let claim = '';
+    let line: Record<string, unknown> | null = null;
+    const flush = (): void => { if (line !== null) block += `${JSON.stringify(line)}\n`; line = null; };
+    for await (const chunk of createReadStream(input, { encoding: 'latin1', highWaterMark: 256 * 1024 })) {
+      const segments = (rest + chunk).split('~');
+      rest = segments.pop()!;
+      for (const s of segments) {
+        const e = s.trim().split('*');
+        switch (e[0]) {
+          case 'NM1': if (e[1] === 'IL') member = e[9]!; break;
+          case 'CLM': flush(); claim = e[1]!; break;
+          case 'LX': flush(); line = { claimId: claim, lineNumber: Number(e[1]), memberId: member }; break;
+          case 'SV1': { const c = e[1]!.split(':'); Object.assign(line!, { procedureCode: c[1], modifiers: c.slice(2), amount: Number(e[2]), units: Number(e[4]), placeOfService: e[5] }); break; }
+          case 'DTP': if (e[1] === '472') line!.serviceDate = e[3]; break;
+          case 'SE': flush(); break;
+        }
+      }
+      if (block.length > 65536) { await put(out, block); block = ''; }
+    }
+    flush();
+    await put(out, block);
+    await done(out);
+  },
+};
+
+async function time(f: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const bundle = join(work, 'dhcs.mjs');
+if (await main(['compile', 'rules/dhcs-ecm-cs', '--out', bundle], quiet, quiet) !== 0) throw new Error('the DHCS rules do not compile');
+const validator = (await import(pathToFileURL(bundle).href)) as { createValidator(): { add(line: unknown): void; finish(): OutputResult[] } };
+const recs = records(N);
+const files: Record<string, string> = { jsonl: join(work, 'in.jsonl'), csv: join(work, 'in.csv'), x12: join(work, 'in.x12') };
+writeFileSync(files.jsonl!, recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
+writeFileSync(files.csv!, `${FIELDS.join(',')}\n${recs.map((r) => `${FIELDS.map((f) => csvCell(Array.isArray(r[f]) ? (r[f] as string[]).join(' ') : r[f])).join(',')}\n`).join('')}`);
+writeFileSync(files.x12!, write837(recs, { kind: 'P', claimsPerTransaction: 1000 }));
+
+console.log(`codeguide CLI bench: ${N.toLocaleString('en-US')} lines per format, ${ROUNDS} alternating rounds, medians`);
+for (const format of ['jsonl', 'csv', 'x12']) {
+  const input = files[format]!;
+  const mb = statSync(input).size / 1e6;
+  const plain: number[] = [];
+  const cli: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    plain.push(await time(() => PLAIN[format]!(input, join(work, 'plain.out'))));
+    cli.push(await time(async () => {
+      const code = await main(['validate', '--bundle', bundle, '--format', format, '--out', join(work, 'cli.out'), input], quiet, quiet);
+      if (code > 1) throw new Error(`validate exited ${code}`);
+    }));
+  }
+  const p = median(plain);
+  const c = median(cli);
+  // Where the CLI's time goes: the reader alone, the bundle alone on the records in memory, the writer alone.
+  const items: unknown[] = [];
+  const tRead = await time(async () => { for await (const item of readItems(format as InputFormat, createReadStream(input, { highWaterMark: 256 * 1024 }), input)) items.push(item); });
+  const records = items.map((i) => (i as { record?: unknown }).record ?? null);
+  let results: OutputResult[] = [];
+  const tJudge = await time(async () => { const v = validator.createValidator(); for (const r of records) v.add(r); results = v.finish(); });
+  const tWrite = await time(async () => { const w = new ResultWriter(fileTarget(join(work, 'w.out')), 'jsonl', format === 'x12'); for (const r of results) { const full = w.write(r); if (full) await full; } await w.close(); });
+  const rate = (ms: number) => `${Math.round((N / ms) * 1000).toLocaleString('en-US').padStart(9)} lines/s ${((mb / ms) * 1000).toFixed(1).padStart(6)} MB/s`;
+  console.log(`${format.padEnd(6)} ${mb.toFixed(1).padStart(6)} MB  plain pass ${p.toFixed(0).padStart(6)} ms (${rate(p)})  CLI ${c.toFixed(0).padStart(6)} ms (${rate(c)})  ratio ${(c / p).toFixed(2)} (target ≤ 2)`);
+  console.log(`${''.padEnd(16)}the CLI's parts, each alone: reader ${tRead.toFixed(0)} ms, bundle ${tJudge.toFixed(0)} ms, writer ${tWrite.toFixed(0)} ms`);
+}
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,62 @@
+/** The CSV reader: RFC 4180 through csv-parse; one item per row, problems naming their row. */
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../compiler/io/csv.ts';
+import { RECORD_FIELDS } from '../../compiler/fields.ts';
+import { chunked, collect } from './helpers.ts';
+
+const HEADER = 'claimId,lineNumber,memberId,serviceDate,procedureCode,modifiers,units,minutes,note';
+
+async function read(text: string | Buffer, size?: number) {
+  return collect(readCsv(chunked(text, size)));
+}
+
+describe('CSV reader', () => {
+  it('quoted line breaks, quotes, commas, CRLF and a byte-order mark: one record per row', async () => {
+    // "note" is no record field: its column is ignored, as unknown fields are.
+    const text = `\uFEFF${HEADER}\r\nC1,1,M1,2024-04-01,T2040,"U6, GQ",2,30,"first line\r\nsecond ""quoted"" line"\r\nC1,2,M1,2024-04-01,G9008,U1,1,,\r\nC2,1,M2,2024-04-02,G9012,U2|U8,1.5,,"a\nb\nc"\r\n`;
+    const whole = await read(text);
+    expect(whole).toEqual([
+      { record: { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'T2040', modifiers: ['U6', 'GQ'], units: 2, minutes: 30 } },
+      { record: { claimId: 'C1', lineNumber: 2, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1 } },
+      { record: { claimId: 'C2', lineNumber: 1, memberId: 'M2', serviceDate: '2024-04-02', procedureCode: 'G9012', modifiers: ['U2', 'U8'], units: 1.5 } },
+    ]);
+    for (const size of [1, 2, 5, 13]) expect(await read(text, size)).toEqual(whole);
+  });
+
+  it('numbers only where the field table says a field is numeric', async () => {
+    const numeric = RECORD_FIELDS.filter((f) => f.kind === 'integer' || f.kind === 'number').map((f) => f.csv);
+    const text = RECORD_FIELDS.filter((f) => f.kind !== 'modifiers').map((f) => f.csv).join(',') + '\n' + RECORD_FIELDS.filter((f) => f.kind !== 'modifiers').map(() => '12').join(',') + '\n';
+    const [item] = await read(text);
+    const record = (item as { record: Record<string, unknown> }).record;
+    for (const [k, v] of Object.entries(record)) expect(typeof v).toBe(numeric.includes(k) ? 'number' : 'string');
+  });
+
+  it('a ragged, blank, undecodable or unclosed row is one problem naming its row and line; the rest still count', async () => {
+    const text = Buffer.concat([
+      Buffer.from(`${HEADER}\nC1,1,M1,2024-04-01,G9008,U1,1,,\nC1,2,M1\n\nC1,3,M1,2024-04-01,G9008,U1,1,,"`),
+      Buffer.from([0xff]),
+      Buffer.from('"\nC1,4,M1,2024-04-01,G9008,U1,1,,\nC1,5,M1,2024-04-01,G9008,U1,1,,"never closed\nC1,6\n'),
+    ]);
+    for (const size of [1, 7, 4096]) {
+      const items = await read(text, size);
+      expect(items.map((i) => ('problem' in i ? i.problem : 'record'))).toEqual([
+        'record',
+        'row 2 (line 3) has 3 fields; the header has 9',
+        'row 3 (line 4) is blank',
+        `row 4 (line 5) is not valid UTF-8: byte offset ${text.indexOf(0xff)} of the file`,
+        'record',
+        'row 6 (line 7) opens a quoted field that is never closed, so the rest of the file is part of that one field',
+      ]);
+    }
+  });
+
+  it('a header naming a column twice makes each row a problem rather than a guess', async () => {
+    const items = await read('claimId,units,UNITS\nC1,1,2\n');
+    expect(items).toEqual([{ problem: 'row 1 (line 2): the header names the column "UNITS" twice, so the row says two things' }]);
+  });
+
+  it('only a header: no records', async () => {
+    expect(await read(`${HEADER}\n`)).toEqual([]);
+    expect(await read('')).toEqual([]);
+  });
+});
