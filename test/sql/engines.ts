@@ -10,8 +10,9 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { appendEncounterRows, DUCKDB_ENCOUNTER_TABLE, encounterTableDdl, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
-import { ENCOUNTER_COLUMNS, resultOfRow, type EncounterRow, type LineResultShape } from '../../compiler/engines/rows.ts';
+import { dateValue, listValue, LIST, VARCHAR } from '@duckdb/node-api';
+import { encounterTableDdl, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
+import { ENCOUNTER_COLUMNS, resultOfRow, type ColumnKind, type EncounterRow, type LineResultShape } from '../../compiler/engines/rows.ts';
 import { formatDay } from '../../runtime/record.js';
 
 /** A database holding one compiled script, that judges batches of rows. */
@@ -22,25 +23,83 @@ export interface SqlEngine {
   close(): Promise<void>;
 }
 
-export const POSTGRES_ENCOUNTER_TABLE = encounterTableDdl({ index: 'BIGINT', text: 'TEXT', double: 'DOUBLE PRECISION', date: 'DATE', list: 'TEXT[]' });
+/** A column of `encounter_lines` as the tests fill it. */
+export type Column = { name: string; kind: ColumnKind };
 
-export async function duckdbEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
+/** A database with a table `encounter_lines` of some columns: scripts run in it, rows replace its rows. */
+export interface SqlDatabase {
+  name: 'duckdb' | 'postgres';
+  /** Run a script of several statements. */
+  run(script: string): Promise<void>;
+  /** Replace the rows of encounter_lines (dates as day numbers). */
+  fill(rows: readonly Record<string, unknown>[]): Promise<void>;
+  /** The rows of a query. */
+  rows(query: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+const TYPES = {
+  duckdb: { index: 'BIGINT', text: 'VARCHAR', double: 'DOUBLE', date: 'DATE', list: 'VARCHAR[]' },
+  postgres: { index: 'BIGINT', text: 'TEXT', double: 'DOUBLE PRECISION', date: 'DATE', list: 'TEXT[]' },
+} as const;
+
+function ddl(name: 'duckdb' | 'postgres', columns: readonly Column[]): string {
+  return `CREATE TABLE encounter_lines (${columns.map((c) => `${c.name} ${TYPES[name][c.kind]}`).join(', ')})`;
+}
+
+export const POSTGRES_ENCOUNTER_TABLE = encounterTableDdl(TYPES.postgres);
+
+/** An in-memory DuckDB database with `encounter_lines` of these columns. */
+export async function duckdbDatabase(columns: readonly Column[] = ENCOUNTER_COLUMNS): Promise<SqlDatabase> {
   const { instance, connection } = await openDuckDb({ threads: 2 });
-  await connection.run(DUCKDB_ENCOUNTER_TABLE);
-  await runScript(connection, script);
+  await connection.run(ddl('duckdb', columns));
   return {
     name: 'duckdb',
-    async judge(rows) {
+    run: (script) => runScript(connection, script),
+    async fill(rows) {
       await connection.run('DELETE FROM encounter_lines');
-      await appendEncounterRows(connection, rows);
-      const read = await connection.runAndReadAll('SELECT * FROM codeguide_results ORDER BY line_index');
-      return read.getRowObjectsJS().map((r) => resultOfRow(r as Record<string, unknown>, attributes));
+      const app = await connection.createAppender('encounter_lines');
+      for (const row of rows) {
+        for (const c of columns) {
+          const v = row[c.name];
+          if (v === null || v === undefined) { app.appendNull(); continue; }
+          switch (c.kind) {
+            case 'index': app.appendBigInt(BigInt(v as number)); break;
+            case 'text': app.appendVarchar(v as string); break;
+            case 'double': app.appendDouble(v as number); break;
+            case 'date': app.appendDate(dateValue(v as number)); break;
+            case 'list': app.appendList(listValue(v as (string | null)[]), LIST(VARCHAR)); break;
+          }
+        }
+        app.endRow();
+      }
+      app.closeSync();
+    },
+    async rows(query) {
+      return (await connection.runAndReadAll(query)).getRowObjectsJS() as Record<string, unknown>[];
     },
     async close() {
       connection.closeSync();
       instance.closeSync();
     },
   };
+}
+
+/** A script over `encounter_lines` of §10's columns, judging batches of rows. */
+export async function engineOf(db: SqlDatabase, script: string, attributes: readonly string[]): Promise<SqlEngine> {
+  await db.run(script);
+  return {
+    name: db.name,
+    async judge(rows) {
+      await db.fill(rows);
+      return (await db.rows('SELECT * FROM codeguide_results ORDER BY line_index')).map((r) => resultOfRow(r, attributes));
+    },
+    close: () => db.close(),
+  };
+}
+
+export async function duckdbEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
+  return engineOf(await duckdbDatabase(), script, attributes);
 }
 
 function postgresBin(): string {
@@ -102,16 +161,17 @@ async function startServer(): Promise<{ host: string; port: number; stop(): void
   };
 }
 
-function rowJson(r: EncounterRow): Record<string, unknown> {
+function rowJson(r: Record<string, unknown>, columns: readonly Column[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const c of ENCOUNTER_COLUMNS) {
-    const v = r[c.name];
+  for (const c of columns) {
+    const v = r[c.name] ?? null;
     out[c.name] = c.kind === 'date' && v !== null ? formatDay(v as number) : v;
   }
   return out;
 }
 
-export async function postgresEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
+/** A database of its own on the shared PostgreSQL server, with `encounter_lines` of these columns. */
+export async function postgresDatabase(columns: readonly Column[] = ENCOUNTER_COLUMNS): Promise<SqlDatabase> {
   shared ??= startServer();
   const server = await shared;
   const admin = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: 'postgres' });
@@ -120,18 +180,19 @@ export async function postgresEngine(script: string, attributes: readonly string
   await admin.query(`CREATE DATABASE ${database}`);
   const client = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database, options: process.env.PGJIT === 'on' ? undefined : '-c jit=off' });
   await client.connect();
-  await client.query(POSTGRES_ENCOUNTER_TABLE);
-  await client.query(script);
+  await client.query(ddl('postgres', columns));
   return {
     name: 'postgres',
-    async judge(rows) {
+    async run(script) { await client.query(script); },
+    async fill(rows) {
       await client.query('TRUNCATE encounter_lines');
       for (let i = 0; i < rows.length; i += 20_000) {
-        const batch = JSON.stringify(rows.slice(i, i + 20_000).map(rowJson));
+        const batch = JSON.stringify(rows.slice(i, i + 20_000).map((r) => rowJson(r, columns)));
         await client.query('INSERT INTO encounter_lines SELECT * FROM json_populate_recordset(NULL::encounter_lines, $1::json)', [batch]);
       }
-      const read = await client.query('SELECT * FROM codeguide_results ORDER BY line_index');
-      return read.rows.map((r: Record<string, unknown>) => resultOfRow(r, attributes));
+    },
+    async rows(query) {
+      return (await client.query(query)).rows as Record<string, unknown>[];
     },
     async close() {
       await client.end();
@@ -139,4 +200,8 @@ export async function postgresEngine(script: string, attributes: readonly string
       await admin.end();
     },
   };
+}
+
+export async function postgresEngine(script: string, attributes: readonly string[]): Promise<SqlEngine> {
+  return engineOf(await postgresDatabase(), script, attributes);
 }

@@ -44,6 +44,8 @@ export interface Dialect {
   /** Is `x` an item of `list`? (may be NULL when x is NULL) */
   listContains(list: Sql, x: Sql): Sql;
   listJoin(list: Sql, separator: string): Sql;
+  /** Each item (in order, nulls included) as text by `item`, joined. */
+  listMapJoin(list: Sql, item: (x: Sql) => Sql, separator: string): Sql;
   /** Every item upper-cased, sorted by code point. */
   normaliseModifiers(list: Sql): Sql;
   /** Is every item non-null and two letters or digits? */
@@ -128,6 +130,7 @@ function duckdb(): Dialect {
     listLength: (l) => sql`len(${l})`,
     listContains: (l, x) => sql`list_contains(${l}, ${x})`,
     listJoin: (l, sep) => sql`array_to_string(${l}, ${q.text(sep)})`,
+    listMapJoin: (l, item, sep) => sql`array_to_string(list_transform(${l}, lambda cg_x: ${item(t('cg_x'))}), ${q.text(sep)})`,
     normaliseModifiers: (l) => sql`list_sort(list_transform(${l}, lambda m: upper(m)))`,
     modifiersWellFormed: (l) => sql`(len(list_filter(${l}, lambda m: NOT coalesce(regexp_full_match(m, '[A-Za-z0-9]{2}'), FALSE))) = 0)`,
     listHasAll: (l, sub) => sql`list_has_all(${l}, ${sub})`,
@@ -176,6 +179,7 @@ function postgres(): Dialect {
     listLength: (l) => sql`coalesce(cardinality(${l}), 0)`,
     listContains: (l, x) => sql`(${x} = ANY(${l}))`,
     listJoin: (l, sep) => sql`array_to_string(${l}, ${q.text(sep)})`,
+    listMapJoin: (l, item, sep) => sql`array_to_string(ARRAY(SELECT ${item(t('u.cg_x'))} FROM unnest(${l}) WITH ORDINALITY AS u(cg_x, cg_i) ORDER BY u.cg_i), ${q.text(sep)})`,
     normaliseModifiers: (l) => sql`ARRAY(SELECT upper(m) FROM unnest(${l}) AS u(m) ORDER BY upper(m) COLLATE "C")`,
     modifiersWellFormed: (l) => sql`NOT EXISTS (SELECT 1 FROM unnest(${l}) AS u(m) WHERE m IS NULL OR m !~ '^[A-Za-z0-9]{2}$')`,
     listHasAll: (l, sub) => sql`(${l} @> ${sub})`,
@@ -226,6 +230,7 @@ function spark(): Dialect {
     listLength: (l) => sql`size(${l})`,
     listContains: (l, x) => sql`array_contains(${l}, ${x})`,
     listJoin: (l, sep) => sql`array_join(${l}, ${s.text(sep)})`,
+    listMapJoin: (l, item, sep) => sql`array_join(transform(${l}, cg_x -> ${item(t('cg_x'))}), ${s.text(sep)})`,
     normaliseModifiers: (l) => sql`array_sort(transform(${l}, m -> upper(m)))`,
     modifiersWellFormed: (l) => sql`forall(${l}, m -> m IS NOT NULL AND m RLIKE '^[A-Za-z0-9]{2}$')`,
     listHasAll: (l, sub) => sql`(size(array_except(${sub}, ${l})) = 0)`,

@@ -48,6 +48,8 @@ export function constant(d: Dialect, v: Value, type: Type): Sql {
 export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = 'other'): Sql {
   const p = (x: IR) => printSql(x, ctx, other);
   const d = ctx.d;
+  // An operand that is the literal null is a number's null where arithmetic reads it (engines cannot type a bare NULL).
+  const n = (x: IR) => (x.type.base === 'null' ? nullOf(d, { base: 'number', nullable: true }) : p(x));
   switch (ir.k) {
     case 'const': return constant(d, ir.v, ir.type);
     case 'field': return ctx.field(ir.name, ir.of === 'this' ? 'this' : other);
@@ -75,13 +77,13 @@ export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = '
     case 'in': return membership(ir, ctx, p);
     case 'add': case 'sub': case 'mul': {
       const op = Sql.trusted({ add: '+', sub: '-', mul: '*' }[ir.k]);
-      return sql`(${p(ir.a)} ${op} ${p(ir.b)})`;
+      return sql`(${n(ir.a)} ${op} ${n(ir.b)})`;
     }
     case 'div': {
       const plainDivisor = ir.b.k === 'const' && typeof ir.b.v === 'number' && ir.b.v !== 0;
-      return plainDivisor ? sql`(${p(ir.a)} / ${p(ir.b)})` : sql`(${p(ir.a)} / nullif(${p(ir.b)}, ${d.num(0)}))`;
+      return plainDivisor ? sql`(${n(ir.a)} / ${n(ir.b)})` : sql`(${n(ir.a)} / nullif(${n(ir.b)}, ${d.num(0)}))`;
     }
-    case 'neg': return sql`(- ${p(ir.x)})`;
+    case 'neg': return sql`(- ${n(ir.x)})`;
     case 'whole': {
       const x = p(ir.x);
       return sql`coalesce((${x} = floor(${x}) AND abs(${x}) <= ${d.num(MAX)}), FALSE)`;
@@ -128,11 +130,24 @@ export function shownSql(ir: IR, ctx: SqlContext): Sql {
   const d = ctx.d;
   const v = printSql(ir, ctx, 'witness');
   switch (ir.type.base) {
+    case 'date': case 'number': case 'string': case 'code': case 'bool': return shownScalar(d, ir.type.base, v);
+    case 'list': {
+      // Each item as the runtime shows it: (none) for null, dates YYYY-MM-DD, numbers as JavaScript prints them.
+      const of = ir.type.of ?? { base: 'string', nullable: false };
+      const item = (x: Sql) => (of.base === 'list' ? x : shownScalar(d, of.base, x));
+      return sql`(CASE WHEN ${v} IS NULL OR ${d.listLength(v)} = 0 THEN '(none)' ELSE ${d.listMapJoin(v, item, ' ')} END)`;
+    }
+    case 'null': return Sql.trusted(`'(none)'`);
+  }
+}
+
+/** A scalar as a message shows it: `(none)` for null. */
+function shownScalar(d: Dialect, base: Type['base'], v: Sql): Sql {
+  switch (base) {
     case 'date': return sql`coalesce(${d.formatDay(v)}, '(none)')`;
     case 'number': return sql`coalesce(${d.numberText(v)}, '(none)')`;
-    case 'string': case 'code': return sql`coalesce(${v}, '(none)')`;
     case 'bool': return sql`(CASE WHEN ${v} IS NULL THEN '(none)' WHEN ${v} THEN 'true' ELSE 'false' END)`;
-    case 'list': return sql`(CASE WHEN ${v} IS NULL OR ${d.listLength(v)} = 0 THEN '(none)' ELSE ${d.listJoin(v, ' ')} END)`;
-    case 'null': return Sql.trusted(`'(none)'`);
+    case 'null': case 'list': return Sql.trusted(`'(none)'`);
+    default: return sql`coalesce(${v}, '(none)')`;
   }
 }
