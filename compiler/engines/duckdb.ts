@@ -108,6 +108,8 @@ export interface DuckDbRun {
   add(raw: unknown): void;
   /** Run the script; one result per record added, in input order. Closes the database at the end. */
   finish(): AsyncGenerator<LineResultShape>;
+  /** Close the database without judging (a run not needed after all). */
+  close(): void;
 }
 
 /**
@@ -132,6 +134,7 @@ export async function startDuckDbRun(loaded: LoadResult, options: JudgeOptions =
     instance.closeSync();
   };
   return {
+    close,
     add(raw) {
       const row = encounterRow(raw, index);
       if (row) {

@@ -123,11 +123,16 @@ function postgresBin(): string {
 
 let shared: Promise<{ host: string; port: number; stop(): void }> | null = null;
 
+let started: { stop(): void } | null = null;
+// A cluster this process started never outlives it, even when a test file forgets to stop it.
+process.once('exit', () => { started?.stop(); });
+
 /** Stop the throwaway cluster this test file started (call from afterAll). */
 export async function stopPostgres(): Promise<void> {
   if (shared === null) return;
   const server = await shared;
   shared = null;
+  started = null;
   server.stop();
 }
 
@@ -152,13 +157,12 @@ async function startServer(): Promise<{ host: string; port: number; stop(): void
   const port = 20000 + Math.floor(Math.random() * 30000);
   run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
   run('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=''`, '-l', join(dir, 'log'), '-w', 'start']);
-  return {
-    host: dir,
-    port,
+  started = {
     stop() {
       try { run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']); } finally { rmSync(dir, { recursive: true, force: true }); }
     },
   };
+  return { host: dir, port, stop: started.stop };
 }
 
 function rowJson(r: Record<string, unknown>, columns: readonly Column[]): Record<string, unknown> {

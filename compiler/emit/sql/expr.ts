@@ -48,22 +48,26 @@ export function constant(d: Dialect, v: Value, type: Type): Sql {
 export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = 'other'): Sql {
   const p = (x: IR) => printSql(x, ctx, other);
   const d = ctx.d;
-  // An operand that is the literal null is a number's null where arithmetic reads it (engines cannot type a bare NULL).
-  const n = (x: IR) => (x.type.base === 'null' ? nullOf(d, { base: 'number', nullable: true }) : p(x));
+  // An expression of the null type is always null: where it meets a typed value it is a NULL of that value's type
+  // (engines cannot type a bare NULL; PostgreSQL takes it for text).
+  const NUMBER: Type = { base: 'number', nullable: true };
+  const as = (x: IR, like: Type) => (x.type.base === 'null' ? nullOf(d, like.base === 'null' ? NUMBER : like) : p(x));
+  const n = (x: IR) => as(x, NUMBER);
   switch (ir.k) {
     case 'const': return constant(d, ir.v, ir.type);
     case 'field': return ctx.field(ir.name, ir.of === 'this' ? 'this' : other);
     case 'not': return ir.x.type.nullable ? sql`(NOT coalesce(${p(ir.x)}, FALSE))` : sql`(NOT ${p(ir.x)})`;
     case 'and': case 'or': {
-      const a = p(ir.a);
-      const b = p(ir.b);
+      const bool: Type = { base: 'bool', nullable: true };
+      const a = as(ir.a, bool);
+      const b = as(ir.b, bool);
       if (!ir.a.type.nullable && !ir.b.type.nullable) return ir.k === 'and' ? sql`(${a} AND ${b})` : sql`(${a} OR ${b})`;
       // JavaScript's && and ||: the first operand when it decides, else the second (null included).
       return ir.k === 'and' ? sql`(CASE WHEN ${a} THEN ${b} ELSE ${a} END)` : sql`(CASE WHEN ${a} THEN ${a} ELSE ${b} END)`;
     }
     case 'eq': case 'ne': {
-      const a = p(ir.a);
-      const b = p(ir.b);
+      const a = as(ir.a, ir.b.type);
+      const b = as(ir.b, ir.a.type);
       if (ir.a.type.nullable || ir.b.type.nullable || ir.a.type.base === 'null' || ir.b.type.base === 'null') {
         return ir.k === 'eq' ? d.same(a, b) : sql`(NOT ${d.same(a, b)})`;
       }
@@ -71,10 +75,10 @@ export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = '
     }
     case 'lt': case 'le': case 'gt': case 'ge': {
       const op = Sql.trusted({ lt: '<', le: '<=', gt: '>', ge: '>=' }[ir.k]);
-      const cmp = sql`(${p(ir.a)} ${op} ${p(ir.b)})`;
+      const cmp = sql`(${as(ir.a, ir.b.type)} ${op} ${as(ir.b, ir.a.type)})`;
       return ir.a.type.nullable || ir.b.type.nullable ? sql`coalesce(${cmp}, FALSE)` : cmp;
     }
-    case 'in': return membership(ir, ctx, p);
+    case 'in': return membership(ir, ctx, p, as);
     case 'add': case 'sub': case 'mul': {
       const op = Sql.trusted({ add: '+', sub: '-', mul: '*' }[ir.k]);
       return sql`(${n(ir.a)} ${op} ${n(ir.b)})`;
@@ -85,28 +89,29 @@ export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = '
     }
     case 'neg': return sql`(- ${n(ir.x)})`;
     case 'whole': {
-      const x = p(ir.x);
+      const x = n(ir.x);
       return sql`coalesce((${x} = floor(${x}) AND abs(${x}) <= ${d.num(MAX)}), FALSE)`;
     }
-    case 'floor': return sql`floor(${p(ir.x)})`;
-    case 'year': return d.yearOf(p(ir.x));
-    case 'month': return d.monthOf(p(ir.x));
-    case 'band': return banding(ir, ctx, p(ir.x));
+    case 'floor': return sql`floor(${n(ir.x)})`;
+    case 'year': return d.yearOf(n(ir.x));
+    case 'month': return d.monthOf(n(ir.x));
+    case 'band': return banding(ir, ctx, n(ir.x));
     case 'list': {
       const of = ir.type.of ?? { base: 'string', nullable: false };
-      const items = ir.items.map(p);
+      const items = ir.items.map((x) => as(x, of));
       return of.base === 'string' || of.base === 'code' ? d.textList(items) : d.list(items, of.base === 'bool' ? d.types.bool : d.types.double);
     }
-    case 'if': return sql`(CASE WHEN ${p(ir.cond)} THEN ${p(ir.then)} ELSE ${p(ir.else)} END)`;
+    case 'if': return sql`(CASE WHEN ${p(ir.cond)} THEN ${as(ir.then, ir.type)} ELSE ${as(ir.else, ir.type)} END)`;
     case 'any': case 'count': case 'sum': return ctx.aggregate(ir);
   }
 }
 
-function membership(ir: IRNode<'in'>, ctx: SqlContext, p: (x: IR) => Sql): Sql {
-  const a = p(ir.a);
+function membership(ir: IRNode<'in'>, ctx: SqlContext, p: (x: IR) => Sql, as: (x: IR, like: Type) => Sql): Sql {
+  const itemType = ir.b.type.of && ir.b.type.of.base !== 'null' ? ir.b.type.of : ir.a.type;
+  const a = as(ir.a, itemType);
   const items = ir.b.k === 'const' && Array.isArray(ir.b.v)
-    ? (ir.b.v as Value[]).map((v) => constant(ctx.d, v, ir.b.type.of ?? ir.a.type))
-    : ir.b.k === 'list' ? ir.b.items.map(p) : null;
+    ? (ir.b.v as Value[]).map((v) => constant(ctx.d, v, itemType))
+    : ir.b.k === 'list' ? ir.b.items.map((x) => as(x, itemType.base === 'null' ? ir.a.type : itemType)) : null;
   if (items === null) return sql`coalesce(${ctx.d.listContains(p(ir.b), a)}, FALSE)`;
   if (items.length === 0) return Sql.trusted('FALSE');
   return sql`coalesce(${ctx.d.inList(a, items)}, FALSE)`;

@@ -21,7 +21,7 @@ import { enforcementNote } from '../bundle.ts';
 import { Sql, commentSql, indentSql, int, joinSql, sql } from './builder.ts';
 import { classifyCtes } from './classify.ts';
 import { dialectOf, type Dialect, type DialectName, type FindingSql } from './dialect.ts';
-import { constant, printSql, shownSql, type SqlContext } from './expr.ts';
+import { constant, nullOf, printSql, shownSql, type SqlContext } from './expr.ts';
 import { fieldColumn, fieldColumnName, recordProblems, snake } from './records.ts';
 import { FIXED_COLUMNS, numberVariants, referenceTables, settingsTable } from './reference.ts';
 
@@ -205,7 +205,7 @@ class ScriptPrinter {
     if (this.options.probes) keys.push(Sql.trusted('o.probe_batch = l.probe_batch'));
     const n = a.node;
     const value = n.k === 'sum'
-      ? sql`sum(${printSql(n.x, ctx)})`
+      ? sql`sum(${n.x.type.base === 'null' ? nullOf(d, { base: 'number', nullable: true }) : printSql(n.x, ctx)})`
       : n.k === 'any'
         ? sql`min(CASE WHEN ${printSql(n.pred, ctx)} THEN o.li END)`
         : sql`CAST(sum(CASE WHEN ${printSql(n.pred, ctx)} THEN 1 ELSE 0 END) AS ${d.types.double})`;
