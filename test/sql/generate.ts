@@ -66,6 +66,8 @@ export function* generateLines(rs: RuleSet, options: GenerateOptions): Generator
     else if (r < 0.92) { rec.procedureCode = pick(codes); rec.modifiers = Array.from({ length: int(0, 3) }, () => pick([...allMods, '25', 'HE'])); }
     else if (r < 0.96) { rec.procedureCode = pick(['99213', 'H0046', 'T1017', '0001F']); rec.modifiers = chance(0.5) ? ['U6'] : []; }
     else { rec.procedureCode = pick(['G900', 'ZZZZZZ', 'g90o8', 'T2040']); rec.modifiers = pick([['U6', 'GQ', 'HE', '25', 'XE'], ['U6X'], ['u6'], []]); }
+    // Extra modifiers beside a catalogue combination (tolerated before the combination check's compliance date).
+    if (r < 0.8 && chance(0.04)) rec.modifiers = [...(rec.modifiers as string[]), pick(['25', 'HE', 'XE', ...deliveryMods, ...allMods])];
     if (rec.modifiers !== undefined && (rec.modifiers as string[]).length === 0 && chance(0.5)) delete rec.modifiers;
     const minutes = chance(0.45) ? pick([0, 7, 8, 15, 22, 23, 30, 37, 38, 52, 53, 67, 68, 90, int(0, 200), -3, 7.5]) : undefined;
     if (minutes !== undefined) rec.minutes = minutes;
@@ -88,6 +90,7 @@ export function* generateLines(rs: RuleSet, options: GenerateOptions): Generator
     else if (bad < 0.016) rec.memberId = '';
     else if (bad < 0.02) delete rec.serviceDate;
     else if (bad < 0.024) delete rec.units;
+    else if (bad < 0.027) rec[pick(['claimId', 'memberId'])] = pick(['   ', '\u00a0', '\t', ' x ']);
     // Not carried by a typed table (always invalid).
     if (rand() < (options.uncarried ?? 0)) {
       const k = int(0, 4);

@@ -15,6 +15,9 @@ import type { Dialect } from './dialect.ts';
 import { checkedSelect, inputSelect, lookupKey } from './records.ts';
 import { ENTRY_COLUMNS } from './reference.ts';
 
+/** A named step of the results view: a common table expression (a temporary view of its own in Spark SQL). */
+export interface Cte { name: string; body: Sql; materialized?: boolean }
+
 /** What the classification needs from the printer. */
 export interface ClassifyContext {
   d: Dialect;
@@ -29,14 +32,12 @@ export interface ClassifyContext {
   toleratedUntil: readonly number[];
   /** A value per edition of the line (`l.ed`). */
   byEdition(f: (e: EditionPlan, i: number) => Sql, otherwise: Sql): Sql;
-  /** The materialisation hint of a CTE (`MATERIALIZED ` where the dialect has it). */
-  materialized: Sql;
   /** Extra input columns (probing: the batch a line belongs to). */
   extraInput: readonly string[];
 }
 
 /** The CTEs from `encounter_lines` to `cg_cls`: one row per line with `vid` (NULL: not classified), `in_scope`, `tolerated`. */
-export function classifyCtes(c: ClassifyContext): Sql[] {
+export function classifyCtes(c: ClassifyContext): Cte[] {
   const d = c.d;
   const editions = c.plan.editions;
   const sd = sql`l.${c.col('serviceDate')}`;
@@ -53,30 +54,28 @@ export function classifyCtes(c: ClassifyContext): Sql[] {
   }, Sql.trusted('FALSE'));
   const tolerates = c.toleratedUntil.some((t) => t > -Infinity);
   const entryCols = [...ENTRY_COLUMNS.map((x) => sql`v.${d.q.ident(x)} AS ${c.col(x)}`), ...c.attributes.map((a) => sql`v.${d.q.ident(a)} AS ${c.col(a)}`)];
-  const ctes = [
-    sql`cg_in AS (\n${inputSelect(d, d.q.ident('encounter_lines'), c.extraInput)}\n)`,
-    sql`cg_chk AS (\n${checkedSelect(d)}\n)`,
-    sql`cg_set AS (\n  SELECT ${edition} AS ed\n  FROM (SELECT max(as_of) AS as_of FROM codeguide_settings) s\n)`,
-    sql`cg_ed AS (\n  SELECT l.*, s.ed, CASE WHEN l.invalid THEN NULL ELSE ${lookupKey(d)} END AS lookup_key\n  FROM cg_chk l CROSS JOIN cg_set s\n)`,
-    sql`cg_x AS (\n  SELECT l.*, v.variant_id AS xvid, ${inScope} AS in_scope
-  FROM cg_ed l LEFT JOIN codeguide_variants v ON v.edition_index = l.ed AND v.lookup_key = l.lookup_key AND ${sd} >= v.pick_from AND ${sd} < v.pick_until\n)`,
+  const ctes: Cte[] = [
+    { name: 'cg_in', body: inputSelect(d, d.q.ident('encounter_lines'), c.extraInput) },
+    { name: 'cg_chk', body: checkedSelect(d) },
+    { name: 'cg_set', body: sql`  SELECT ${edition} AS ed\n  FROM (SELECT max(as_of) AS as_of FROM codeguide_settings) s` },
+    { name: 'cg_ed', body: sql`  SELECT l.*, s.ed, CASE WHEN l.invalid THEN NULL ELSE ${lookupKey(d)} END AS lookup_key\n  FROM cg_chk l CROSS JOIN cg_set s` },
+    { name: 'cg_x', body: sql`  SELECT l.*, v.variant_id AS xvid, ${inScope} AS in_scope
+  FROM cg_ed l LEFT JOIN codeguide_variants v ON v.edition_index = l.ed AND v.lookup_key = l.lookup_key AND ${sd} >= v.pick_from AND ${sd} < v.pick_until` },
   ];
   if (tolerates) {
     const until = c.byEdition((_e, i) => d.num(c.toleratedUntil[i] === -Infinity ? -1e12 : c.toleratedUntil[i]!), d.num(-1e12));
-    ctes.push(sql`cg_tol AS (
-  SELECT l.li, min(v.tol_rank) AS tol_rank, min(l.ed) AS ed
+    ctes.push({ name: 'cg_tol', body: sql`  SELECT l.li, min(v.tol_rank) AS tol_rank, min(l.ed) AS ed
   FROM cg_x l JOIN codeguide_variants v ON v.edition_index = l.ed AND v.code = ${code} AND ${sd} >= v.from_day AND ${sd} < v.until_day AND ${d.listHasAll(mods, Sql.trusted('v.mods'))}
   WHERE l.xvid IS NULL AND NOT l.invalid AND l.in_scope AND ${sd} < ${until} AND ${d.listIsDistinct(mods)}
   GROUP BY l.li
-  HAVING count(DISTINCT v.entry_index) = 1\n)`);
+  HAVING count(DISTINCT v.entry_index) = 1` });
   }
   const tolJoin = tolerates
     ? sql`\n  LEFT JOIN cg_tol t ON t.li = l.li LEFT JOIN codeguide_variants tv ON tv.edition_index = t.ed AND tv.tol_rank = t.tol_rank`
     : Sql.trusted('');
   const tolVid = tolerates ? Sql.trusted('tv.variant_id') : sql`CAST(NULL AS ${d.types.int})`;
-  ctes.push(sql`cg_cls AS (
-  SELECT l.*, coalesce(l.xvid, ${tolVid}) AS vid, (l.xvid IS NULL AND ${tolVid} IS NOT NULL) AS tolerated, v.from_day, v.until_day, v.mods AS vmods, ${joinSql(entryCols, ', ')}
+  ctes.push({ name: 'cg_cls', body: sql`  SELECT l.*, coalesce(l.xvid, ${tolVid}) AS vid, (l.xvid IS NULL AND ${tolVid} IS NOT NULL) AS tolerated, v.from_day, v.until_day, v.mods AS vmods, ${joinSql(entryCols, ', ')}
   FROM cg_x l${tolJoin}
-  LEFT JOIN codeguide_variants v ON v.variant_id = coalesce(l.xvid, ${tolVid})\n)`);
+  LEFT JOIN codeguide_variants v ON v.variant_id = coalesce(l.xvid, ${tolVid})` });
   return ctes;
 }

@@ -83,6 +83,8 @@ export interface Dialect {
   numberText(x: Sql): Sql;
   /** Statements creating the script's helper functions (none in Spark SQL, which inlines them). */
   functions: Sql;
+  /** `body` of a value computed once (a lambda over a one-item list where the dialect has lambdas). */
+  bind(x: Sql, name: string, body: (v: Sql) => Sql): Sql;
 }
 
 const t = (s: string) => Sql.trusted(s);
@@ -94,9 +96,13 @@ const q = standardQuoter;
  * 1e-7 to 1e21, else `1.5e-7`, `1e+21`). Plain string functions only: regular expressions are costly to set up.
  */
 export function inlineNumberText(d: Dialect, x: Sql): Sql {
-  const s = sql`lower(${d.floatText(x)})`;
+  return d.bind(sql`lower(${d.floatText(x)})`, 'cg_s', (s) => numberTextOf(d, x, s));
+}
+
+/** {@link inlineNumberText} given the engine's text `s` of `x`, lower-cased. */
+function numberTextOf(d: Dialect, x: Sql, s: Sql): Sql {
   const rawMantissa = sql`split_part(${s}, 'e', 1)`;
-  const mantissa = sql`(CASE WHEN substr(${rawMantissa}, length(${rawMantissa}) - 1) = '.0' THEN substr(${rawMantissa}, 1, length(${rawMantissa}) - 2) ELSE ${rawMantissa} END)`;
+  const mantissa = sql`CASE WHEN substr(${rawMantissa}, length(${rawMantissa}) - 1) = '.0' THEN substr(${rawMantissa}, 1, length(${rawMantissa}) - 2) ELSE ${rawMantissa} END`;
   const exp = sql`CAST(replace(split_part(${s}, 'e', 2), '+', '') AS ${d.types.int})`;
   const sign = sql`CASE WHEN ${x} < 0 THEN '-' ELSE '' END`;
   const digits = sql`replace(replace(${mantissa}, '-', ''), '.', '')`;
@@ -156,6 +162,7 @@ ${rows.length ? sql`INSERT INTO ${q.ident(name)} VALUES\n${joinSql(rows.map((r) 
     preamble: t(''),
     numberText: (x) => sql`codeguide_number_text(${x})`,
     functions: t(''),
+    bind: (x, name, body) => sql`list_transform([${x}], lambda ${t(name)}: ${body(t(name))})[1]`,
   };
   // A macro is expanded where it is used: the argument goes in once, through a one-item list, so that a
   // message's number does not become twenty copies of its expression (which slows DuckDB's planner).
@@ -208,6 +215,7 @@ ${rows.length ? sql`INSERT INTO ${q.ident(name)} VALUES\n${joinSql(rows.map((r) 
     preamble: t(`DROP VIEW IF EXISTS "codeguide_results";`),
     numberText: (x) => sql`codeguide_number_text(${x})`,
     functions: t(''),
+    bind: (x, _name, body) => body(x),
   };
   d.functions = sql`CREATE OR REPLACE FUNCTION codeguide_number_text(x DOUBLE PRECISION) RETURNS TEXT LANGUAGE SQL IMMUTABLE RETURN ${inlineNumberText(d, t('x'))};`;
   return d;
@@ -262,8 +270,10 @@ function spark(): Dialect {
     },
     resultsView: (name, body) => sql`CREATE OR REPLACE TEMPORARY VIEW ${s.ident(name)} AS\n${body};`,
     preamble: t(''),
-    numberText: (x) => inlineNumberText(d, x),
+    // No functions in a script: inlined, with the argument in once through a one-item array (as DuckDB's macro).
+    numberText: (x) => d.bind(x, 'cg_v', (v) => inlineNumberText(d, v)),
     functions: t(''),
+    bind: (x, name, body) => sql`transform(array(${x}), ${t(name)} -> ${body(t(name))})[0]`,
   };
   return d;
 }

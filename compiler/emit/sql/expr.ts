@@ -63,7 +63,7 @@ export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = '
       const b = as(ir.b, bool);
       if (!ir.a.type.nullable && !ir.b.type.nullable) return ir.k === 'and' ? sql`(${a} AND ${b})` : sql`(${a} OR ${b})`;
       // JavaScript's && and ||: the first operand when it decides, else the second (null included).
-      return ir.k === 'and' ? sql`(CASE WHEN ${a} THEN ${b} ELSE ${a} END)` : sql`(CASE WHEN ${a} THEN ${a} ELSE ${b} END)`;
+      return ir.k === 'and' ? sql`CASE WHEN ${a} THEN ${b} ELSE ${a} END` : sql`CASE WHEN ${a} THEN ${a} ELSE ${b} END`;
     }
     case 'eq': case 'ne': {
       const a = as(ir.a, ir.b.type);
@@ -101,7 +101,7 @@ export function printSql(ir: IR, ctx: SqlContext, other: 'other' | 'witness' = '
       const items = ir.items.map((x) => as(x, of));
       return of.base === 'string' || of.base === 'code' ? d.textList(items) : d.list(items, of.base === 'bool' ? d.types.bool : d.types.double);
     }
-    case 'if': return sql`(CASE WHEN ${p(ir.cond)} THEN ${as(ir.then, ir.type)} ELSE ${as(ir.else, ir.type)} END)`;
+    case 'if': return sql`CASE WHEN ${p(ir.cond)} THEN ${as(ir.then, ir.type)} ELSE ${as(ir.else, ir.type)} END`;
     case 'any': case 'count': case 'sum': return ctx.aggregate(ir);
   }
 }
@@ -127,7 +127,7 @@ function banding(ir: IRNode<'band'>, ctx: SqlContext, x: Sql): Sql {
   const beyond = b.every === null
     ? nullOf(d, { base: 'number', nullable: true })
     : sql`${d.num(last.units + 1)} + floor((${m} - ${d.num(last.to + 1)}) / ${d.num(b.every)})`;
-  return sql`(CASE WHEN ${x} IS NULL OR ${x} < ${d.num(0)} THEN ${nullOf(d, { base: 'number', nullable: true })} ${joinSql(whens, ' ')} ELSE ${beyond} END)`;
+  return sql`CASE WHEN ${x} IS NULL OR ${x} < ${d.num(0)} THEN ${nullOf(d, { base: 'number', nullable: true })} ${joinSql(whens, ' ')} ELSE ${beyond} END`;
 }
 
 /** A value as a message shows it (the runtime's showValue): `(none)` for null, dates YYYY-MM-DD, numbers as JavaScript prints them, lists joined by spaces. */
@@ -140,7 +140,7 @@ export function shownSql(ir: IR, ctx: SqlContext): Sql {
       // Each item as the runtime shows it: (none) for null, dates YYYY-MM-DD, numbers as JavaScript prints them.
       const of = ir.type.of ?? { base: 'string', nullable: false };
       const item = (x: Sql) => (of.base === 'list' ? x : shownScalar(d, of.base, x));
-      return sql`(CASE WHEN ${v} IS NULL OR ${d.listLength(v)} = 0 THEN '(none)' ELSE ${d.listMapJoin(v, item, ' ')} END)`;
+      return sql`CASE WHEN ${v} IS NULL OR ${d.listLength(v)} = 0 THEN '(none)' ELSE ${d.listMapJoin(v, item, ' ')} END`;
     }
     case 'null': return Sql.trusted(`'(none)'`);
   }
@@ -151,7 +151,7 @@ function shownScalar(d: Dialect, base: Type['base'], v: Sql): Sql {
   switch (base) {
     case 'date': return sql`coalesce(${d.formatDay(v)}, '(none)')`;
     case 'number': return sql`coalesce(${d.numberText(v)}, '(none)')`;
-    case 'bool': return sql`(CASE WHEN ${v} IS NULL THEN '(none)' WHEN ${v} THEN 'true' ELSE 'false' END)`;
+    case 'bool': return sql`CASE WHEN ${v} IS NULL THEN '(none)' WHEN ${v} THEN 'true' ELSE 'false' END`;
     case 'null': case 'list': return Sql.trusted(`'(none)'`);
     default: return sql`coalesce(${v}, '(none)')`;
   }

@@ -30,18 +30,18 @@ export function fieldColumnName(name: string, attributes: ReadonlySet<string>): 
 interface Problem { when: Sql; message: Sql }
 
 /** `JSON.stringify` cut to 40 characters, as the runtime's `shown`. */
-function cut(d: Dialect, s: Sql): Sql {
-  return sql`(CASE WHEN length(${s}) > 40 THEN substr(${s}, 1, 37) || '...' ELSE ${s} END)`;
+function cut(d: Dialect, text: Sql): Sql {
+  return d.bind(text, 'cg_t', (s) => sql`CASE WHEN length(${s}) > 40 THEN substr(${s}, 1, 37) || '...' ELSE ${s} END`);
 }
 
 const finite = (d: Dialect, x: Sql) => sql`(abs(${x}) <= ${d.num(Number.MAX_VALUE)})`;
 
 function shownText(d: Dialect, x: Sql): Sql {
-  return sql`(CASE WHEN ${x} IS NULL THEN 'nothing' ELSE ${cut(d, d.jsonText(x))} END)`;
+  return sql`CASE WHEN ${x} IS NULL THEN 'nothing' ELSE ${cut(d, d.jsonText(x))} END`;
 }
 
 function shownNumber(d: Dialect, x: Sql): Sql {
-  return sql`(CASE WHEN ${x} IS NULL THEN 'nothing' WHEN NOT ${finite(d, x)} THEN 'null' ELSE ${cut(d, d.numberText(x))} END)`;
+  return sql`CASE WHEN ${x} IS NULL THEN 'nothing' WHEN NOT ${finite(d, x)} THEN 'null' ELSE ${cut(d, d.numberText(x))} END`;
 }
 
 function problem(d: Dialect, requirementText: string, when: Sql, shown: Sql): Problem {
@@ -116,7 +116,7 @@ export function recordProblems(d: Dialect): Problem[] {
 export function inputSelect(d: Dialect, table: Sql, extra: readonly string[] = []): Sql {
   const e = (f: RecordField) => sql`e.${d.q.ident(snake(f.name))}`;
   const dbl = (x: Sql) => sql`CAST(${x} AS ${d.types.double})`;
-  const optionalText = (x: Sql) => sql`(CASE WHEN ${x} = '' THEN NULL ELSE ${x} END)`;
+  const optionalText = (x: Sql) => sql`CASE WHEN ${x} = '' THEN NULL ELSE ${x} END`;
   const raw = RECORD_FIELDS.filter((f) => f.kind !== 'date').map((f) => sql`${f.type === 'number' ? dbl(e(f)) : e(f)} AS ${d.q.ident(`r_${snake(f.name)}`)}`);
   const fields = RECORD_FIELDS.filter((f) => f.kind !== 'modifiers').map((f) => {
     const x = e(f);
@@ -124,7 +124,7 @@ export function inputSelect(d: Dialect, table: Sql, extra: readonly string[] = [
       switch (f.kind) {
         case 'id': return f.required ? x : optionalText(x);
         case 'text': case 'placeOfService': return optionalText(x);
-        case 'upperText': return sql`(CASE WHEN ${x} = '' THEN NULL ELSE upper(${trimmedSql(d, x)}) END)`;
+        case 'upperText': return sql`CASE WHEN ${x} = '' THEN NULL ELSE upper(${trimmedSql(d, x)}) END`;
         case 'integer': case 'number': return dbl(x);
         case 'date': return d.dayNumber(x);
         case 'code': return sql`upper(${x})`;
@@ -144,14 +144,14 @@ export function checkedSelect(d: Dialect): Sql {
   const f = (n: string) => d.q.ident(`f_${n}`);
   const mods = sql`l.${d.q.ident('r_modifiers')}`;
   const anyProblem = joinSql(recordProblems(d).map((p) => p.when), ' OR ');
-  const normalised = sql`(CASE WHEN ${mods} IS NULL OR ${d.listLength(mods)} > 4 OR NOT ${d.modifiersWellFormed(mods)} THEN ${d.textList([])} ELSE ${d.normaliseModifiers(mods)} END)`;
+  const normalised = sql`CASE WHEN ${mods} IS NULL OR ${d.listLength(mods)} > 4 OR NOT ${d.modifiersWellFormed(mods)} THEN ${d.textList([])} ELSE ${d.normaliseModifiers(mods)} END`;
   return sql`SELECT l.*,
     (${anyProblem}) AS invalid,
     ${normalised} AS ${f('modifiers')},
-    (CASE WHEN l.${f('serviceDateEnd')} IS NULL THEN ${d.num(1)} ELSE l.${f('serviceDateEnd')} - l.${f('serviceDate')} + ${d.num(1)} END) AS ${f('serviceDays')},
-    (CASE WHEN l.${f('serviceDateEnd')} IS NULL THEN l.${f('serviceDate')}
+    CASE WHEN l.${f('serviceDateEnd')} IS NULL THEN ${d.num(1)} ELSE l.${f('serviceDateEnd')} - l.${f('serviceDate')} + ${d.num(1)} END AS ${f('serviceDays')},
+    CASE WHEN l.${f('serviceDateEnd')} IS NULL THEN l.${f('serviceDate')}
       WHEN l.${f('serviceDateEnd')} > l.${f('serviceDate')} + ${d.num(MAX_GROUP_DAYS - 1)} THEN l.${f('serviceDate')} + ${d.num(MAX_GROUP_DAYS - 1)}
-      ELSE l.${f('serviceDateEnd')} END) AS last_day
+      ELSE l.${f('serviceDateEnd')} END AS last_day
   FROM cg_in l`;
 }
 

@@ -18,8 +18,8 @@ import { aggregatesOf, visit } from '../../plan/fold.ts';
 import type { EditionPlan, ValidatorPlan, VariantPlan } from '../../plan/plan.ts';
 import type { IR, IRNode, Rule, Template } from '../../model.ts';
 import { enforcementNote } from '../bundle.ts';
-import { Sql, commentSql, indentSql, int, joinSql, sql } from './builder.ts';
-import { classifyCtes } from './classify.ts';
+import { Sql, commentSql, int, joinSql, sql } from './builder.ts';
+import { classifyCtes, type Cte } from './classify.ts';
 import { dialectOf, type Dialect, type DialectName, type FindingSql } from './dialect.ts';
 import { constant, nullOf, printSql, shownSql, type SqlContext } from './expr.ts';
 import { fieldColumn, fieldColumnName, recordProblems, snake } from './records.ts';
@@ -101,7 +101,7 @@ class ScriptPrinter {
     if (enforced === null) return { finding: { ...base, severity: q.text(rule.severity), message }, error: Sql.trusted(isError ? 'TRUE' : 'FALSE') };
     const early = sql`(${this.sd} < ${this.d.num(enforced)})`;
     return {
-      finding: { ...base, severity: sql`(CASE WHEN ${early} THEN 'warning' ELSE ${q.text(rule.severity)} END)`, message: sql`(${message} || CASE WHEN ${early} THEN ${q.text(enforcementNote(enforced))} ELSE '' END)` },
+      finding: { ...base, severity: sql`CASE WHEN ${early} THEN 'warning' ELSE ${q.text(rule.severity)} END`, message: sql`${message} || CASE WHEN ${early} THEN ${q.text(enforcementNote(enforced))} ELSE '' END` },
       error: isError ? sql`NOT ${early}` : Sql.trusted('FALSE'),
     };
   }
@@ -126,7 +126,7 @@ class ScriptPrinter {
     if (combination.enforcedFrom !== null) {
       // Extra modifiers tolerated before the combination check's compliance date.
       const note = ` before ${formatDay(combination.enforcedFrom)}`;
-      const message = sql`(${this.message(e.undefinedMessage, null)} || ${d.q.text(` (extra modifiers tolerated${note}: read as `)} || l.${this.col('procedureCode')} || ' without ' || ${d.listExceptJoined(sql`l.${this.col('modifiers')}`, Sql.trusted('l.vmods'))} || ')')`;
+      const message = sql`${this.message(e.undefinedMessage, null)} || ${d.q.text(` (extra modifiers tolerated${note}: read as `)} || l.${this.col('procedureCode')} || ' without ' || ${d.listExceptJoined(sql`l.${this.col('modifiers')}`, Sql.trusted('l.vmods'))} || ')'`;
       const q = d.q;
       add(sql`(l.tolerated AND l.ed = ${int(ei)})`, { finding: { rule: q.text(combination.id), category: q.text(combination.category), severity: q.text('warning'), message, cite: q.text(combination.cite ?? '') }, error: Sql.trusted('FALSE') });
     }
@@ -154,7 +154,7 @@ class ScriptPrinter {
     }
     for (const [rule, byText] of [...lineRules].sort((a, b) => ruleOrder(a[0]) - ruleOrder(b[0]))) {
       const whens = [...byText.values()].map((b) => sql`WHEN ${this.vidsIn(b.vids)} THEN ${b.cond}`);
-      add(this.dated(rule, sql`(CASE ${joinSql(whens, ' ')} ELSE FALSE END)`), this.finding(rule, this.message(rule.message, null)));
+      add(this.dated(rule, sql`CASE ${joinSql(whens, ' ')} ELSE FALSE END`), this.finding(rule, this.message(rule.message, null)));
     }
     // Cross-line rules: the rule's own condition (fields read from the line), for the variants the plan keeps it for.
     const crossRules = new Map<Rule, number[]>();
@@ -190,7 +190,7 @@ class ScriptPrinter {
   }
 
   /** One aggregate as a grouped self-join: for each judged line, over the other member lines of its group. */
-  private aggregateCte(a: Aggregate): Sql {
+  private aggregateCte(a: Aggregate): Cte {
     const d = this.d;
     const ctx = this.ctx({ this: 'l', other: 'o' });
     // Plain equality where a key cannot be null (engines hash-join on it); else equal nullness and equal values.
@@ -215,13 +215,11 @@ class ScriptPrinter {
   FROM cg_lines l JOIN cg_lines o ON o.li <> l.li AND o.ed = l.ed AND ${joinSql(keys, ' AND ')}
   WHERE ${this.vidsIn(a.judges)} AND ${members}${batch}
   GROUP BY l.li`;
-    if (a.witnessFields.size === 0) return sql`${d.q.ident(`cg_a${a.k}`)} AS ${this.materialized()}(\n  ${grouped}\n)`;
+    if (a.witnessFields.size === 0) return { name: `cg_a${a.k}`, body: sql`  ${grouped}`, materialized: true };
     // The first line found, for messages: its fields are read here, for the few lines the rule judges.
     const fields = [...a.witnessFields].map((f) => sql`w.${this.col(f)} AS ${this.witnessColumn(a.k, f)}`);
-    return sql`${d.q.ident(`cg_a${a.k}`)} AS ${this.materialized()}(
-  SELECT x.li, x.g, ${joinSql(fields, ', ')}
-  FROM (${grouped}) x LEFT JOIN cg_lines w ON w.li = x.g
-)`;
+    return { name: `cg_a${a.k}`, materialized: true, body: sql`  SELECT x.li, x.g, ${joinSql(fields, ', ')}
+  FROM (${grouped}) x LEFT JOIN cg_lines w ON w.li = x.g` };
   }
 
   /** The column holding a field of the line aggregate `k` found, for messages. */
@@ -236,12 +234,13 @@ class ScriptPrinter {
   private message(t: Template, witness: number | null): Sql {
     const ctx = this.ctx({ this: 'l', witness });
     const parts = t.map((p) => ('text' in p ? this.d.q.text(p.text) : shownSql(p.expr, ctx)));
-    return parts.length ? sql`(${joinSql(parts, ' || ')})` : this.d.q.text('');
+    // A message is only ever an argument (of a struct, an object): no parentheses, which Spark's grammar is slow to look past.
+    return parts.length ? joinSql(parts, ' || ') : this.d.q.text('');
   }
 
   private byEdition(f: (e: EditionPlan, i: number) => Sql, otherwise: Sql): Sql {
     const editions = this.plan.editions;
-    return editions.length === 1 ? f(editions[0]!, 0) : sql`(CASE l.ed ${joinSql(editions.map((e, i) => sql`WHEN ${int(i)} THEN ${f(e, i)}`), ' ')} ELSE ${otherwise} END)`;
+    return editions.length === 1 ? f(editions[0]!, 0) : sql`CASE l.ed ${joinSql(editions.map((e, i) => sql`WHEN ${int(i)} THEN ${f(e, i)}`), ' ')} ELSE ${otherwise} END`;
   }
 
   /** The plan profile's tables per edition (runtime/profile.js, as the bundle makes them when it loads). */
@@ -262,7 +261,7 @@ class ScriptPrinter {
       d, plan: this.plan, col: (n) => this.col(n), attributes: [...this.attributes.keys()],
       outOfScope: tables.map((t) => t.outOfScope),
       toleratedUntil: editions.map((e) => e.builtin.combination.enforcedFrom ?? -Infinity),
-      byEdition: (f, o) => this.byEdition(f, o), materialized: this.materialized(),
+      byEdition: (f, o) => this.byEdition(f, o),
       extraInput: this.options.probes ? ['probe_batch'] : [],
     });
     const slots = this.slots.flat();
@@ -272,12 +271,39 @@ class ScriptPrinter {
     const recordRule = (r: Rule) => JSON.stringify([r.id, r.category, r.severity, r.cite]);
     const sameRecordRule = editions.every((e) => recordRule(e.builtin.record) === recordRule(editions[0]!.builtin.record));
     const invalidFindings = (e: EditionPlan) => d.findings(problems.map((p) => ({ when: p.when, finding: this.finding(e.builtin.record, p.message, null).finding })));
-    const findings = sql`CASE
+    const undefinedFinding = (e: EditionPlan) => this.finding(e.builtin.combination, this.message(e.undefinedMessage, null), null).finding;
+    let findings = sql`CASE
     WHEN l.invalid THEN ${sameRecordRule ? invalidFindings(editions[0]!) : this.byEdition(invalidFindings, d.noFindings)}
-    WHEN l.vid IS NULL AND l.in_scope THEN ${this.byEdition((e) => d.findings([{ when: null, finding: this.finding(e.builtin.combination, this.message(e.undefinedMessage, null), null).finding }]), d.noFindings)}
+    WHEN l.vid IS NULL AND l.in_scope THEN ${this.byEdition((e) => d.findings([{ when: null, finding: undefinedFinding(e) }]), d.noFindings)}
     WHEN l.vid IS NULL THEN ${d.noFindings}
     ELSE ${this.byEdition((_e, i) => d.findings(this.slots[i]!.map((s) => ({ when: sql`l.${s.column}`, finding: s.finding }))), d.noFindings)}
   END`;
+    // Spark SQL: each finding a column of its own, a few per temporary view, and the list made of the columns
+    // (a parser reads a long chain of small statements far faster than one statement of nested expressions).
+    const findingViews: Cte[] = [];
+    let from = 'cg_judged';
+    if (d.name === 'spark') {
+      const columns: { name: string; value: Sql }[] = [];
+      const one = (name: string, when: Sql | null, f: FindingSql) => {
+        columns.push({ name, value: d.findings([{ when, finding: f }]) });
+        return sql`l.${d.q.ident(name)}`;
+      };
+      const invalid = problems.map((p, k) => one(`fi_${k}`, p.when, this.finding(editions[0]!.builtin.record, p.message, null).finding));
+      const undef = editions.map((e, i) => one(`fu_${i}`, null, undefinedFinding(e)));
+      const bySlot = this.slots.map((list) => list.map((x) => one(`f${x.column.toString().replace(/\W/g, '')}`, sql`l.${x.column}`, x.finding)));
+      const concat = (cols: Sql[]) => (cols.length === 0 ? d.noFindings : sql`flatten(array(${joinSql(cols, ', ')}))`);
+      findings = sql`CASE
+    WHEN l.invalid THEN ${sameRecordRule ? concat(invalid) : this.byEdition(invalidFindings, d.noFindings)}
+    WHEN l.vid IS NULL AND l.in_scope THEN ${this.byEdition((_e, i) => undef[i]!, d.noFindings)}
+    WHEN l.vid IS NULL THEN ${d.noFindings}
+    ELSE ${this.byEdition((_e, i) => concat(bySlot[i]!), d.noFindings)}
+  END`;
+      for (let k = 0; k < columns.length; k += 4) {
+        const name = `cg_f${k / 4}`;
+        findingViews.push({ name, body: sql`  SELECT l.*, ${joinSql(columns.slice(k, k + 4).map((c) => sql`${c.value} AS ${d.q.ident(c.name)}`), ', ')}\n  FROM ${Sql.trusted(from)} l` });
+        from = name;
+      }
+    }
     const anyError = this.byEdition((_e, i) => {
       const errors = this.slots[i]!.filter((s) => s.error.toString() !== 'FALSE').map((s) => (s.error.toString() === 'TRUE' ? sql`l.${s.column}` : sql`(l.${s.column} AND ${s.error})`));
       return errors.length ? joinSql(errors, ' OR ') : Sql.trusted('FALSE');
@@ -286,10 +312,10 @@ class ScriptPrinter {
     const witnessCols = this.aggregates.flatMap((a) => [...a.witnessFields].map((f) => sql`${d.q.ident(`cg_a${a.k}`)}.${this.witnessColumn(a.k, f)}`));
     const probeCols = probes.map((p, k) => sql`CASE WHEN l.probe_batch = ${int(k)} AND l.vid IS NOT NULL THEN ${printSql(p, this.ctx({ this: 'l' }, (n) => this.aggregateValue(n)))} END AS ${d.q.ident(`p_${k}`)}`);
     ctes.push(
-      sql`cg_lines AS ${this.materialized()}(\n  SELECT l.*, ${this.billable()} AS ${this.col('billableUnits')}\n  FROM cg_cls l\n)`,
+      { name: 'cg_lines', materialized: true, body: sql`  SELECT l.*, ${this.billable()} AS ${this.col('billableUnits')}\n  FROM cg_cls l` },
       ...this.aggregates.map((a) => this.aggregateCte(a)),
-      sql`cg_judged AS (\n  SELECT l.*, ${joinSql([...witnessCols, ...slots.map((s) => sql`coalesce(${s.when}, FALSE) AS ${s.column}`), ...probeCols], ',\n    ')}
-  FROM cg_lines l${aggJoins}\n)`,
+      { name: 'cg_judged', body: sql`  SELECT l.*, ${joinSql([...witnessCols, ...slots.map((s) => sql`coalesce(${s.when}, FALSE) AS ${s.column}`), ...probeCols], ',\n    ')}
+  FROM cg_lines l${aggJoins}` },
     );
     const nullText = constant(d, null, { base: 'string', nullable: true });
     const results = joinSql([
@@ -306,13 +332,17 @@ class ScriptPrinter {
     const select = probes.length
       ? sql`SELECT l.li AS line_index, l.probe_batch, l.vid IS NOT NULL AS classified, ${joinSql(probes.map((_p, k) => sql`l.${d.q.ident(`p_${k}`)}`), ', ')}`
       : sql`SELECT\n  ${results}`;
-    const body = sql`WITH\n${joinSql(ctes, ',\n')}\n${select}\nFROM cg_judged l`;
     const header = [
       commentSql(`Generated by codeguide from ${this.plan.guidance} ${editions.map((e) => e.version).join(', ')} (source sha256 ${this.plan.sourceHash})${this.plan.profile ? `, plan profile ${this.plan.profile.name ?? '(unnamed)'}` : ''}, for ${d.name}. Do not edit.`),
       commentSql('Reads the table or view encounter_lines (PRODUCT section 10 columns); creates codeguide_settings (as_of: NULL judges by the newest edition), the reference tables and the view codeguide_results.'),
     ];
-    const view = d.resultsView(probes.length ? 'codeguide_probes' : 'codeguide_results', indentSql(body, 0));
-    const parts = [...header, d.preamble, d.functions, settingsTable(d, this.options.asOf), referenceTables(d, this.plan, this.vids, this.attributes), view];
+    const name = probes.length ? 'codeguide_probes' : 'codeguide_results';
+    const last = sql`${select}\nFROM ${Sql.trusted(from)} l`;
+    // Spark SQL: each step its own temporary view (statements a parser and a planner take one at a time).
+    const views = d.name === 'spark'
+      ? [...[...ctes, ...findingViews].map((c) => d.resultsView(c.name, c.body)), d.resultsView(name, last)]
+      : [d.resultsView(name, sql`WITH\n${joinSql(ctes.map((c) => sql`${d.q.ident(c.name)} AS ${c.materialized ? this.materialized() : Sql.trusted('')}(\n${c.body}\n)`), ',\n')}\n${last}`)];
+    const parts = [...header, d.preamble, d.functions, settingsTable(d, this.options.asOf), referenceTables(d, this.plan, this.vids, this.attributes), ...views];
     return `${joinSql(parts.filter((s) => s.toString() !== ''), '\n\n')}\n`;
   }
 
@@ -334,7 +364,7 @@ class ScriptPrinter {
       }
     }
     const whens = [...byText.values()].map((b) => sql`WHEN ${this.vidsIn(b.vids)} THEN coalesce(${b.expr}, ${units})`);
-    return sql`(CASE WHEN l.vid IS NULL THEN ${constant(d, null, { base: 'number', nullable: true })} ${joinSql(whens, ' ')} ELSE ${units} END)`;
+    return sql`CASE WHEN l.vid IS NULL THEN ${constant(d, null, { base: 'number', nullable: true })} ${joinSql(whens, ' ')} ELSE ${units} END`;
   }
 }
 
