@@ -117,8 +117,8 @@ class EditionReader {
     const read = readVersion(dir);
     const gFile = read.files.find((f) => isObj(f.data) && isObj(f.data.guidance));
     const baseName = gFile ? (gFile.data as { guidance: { extends?: unknown } }).guidance.extends : undefined;
-    // Files that read as YAML are checked for structure again below, with the base's attributes.
-    const kept = read.diagnostics.filter((d) => baseName === undefined || ['read-error', 'no-rules', 'yaml-syntax', 'duplicate-key'].includes(d.code));
+    // readVersion leaves the structure of an extending edition's files to be checked below, with the base's attributes.
+    const kept = read.diagnostics;
     if (hasErrors(kept)) return { loaded: null, diagnostics: kept };
     if (baseName === undefined || gFile === undefined) return gather(read.files, dir, this.guidanceId, version);
     const base = String(baseName);

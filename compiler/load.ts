@@ -49,7 +49,9 @@ export function compareVersions(a: string, b: string): number {
 /**
  * Read and structure-check every rule file of one version folder. Only
  * regular files are read (files.ts); each file that cannot be is its own
- * diagnostic, and the others are still read.
+ * diagnostic, and the others are still read. The files of an edition that
+ * extends another are not structure-checked here: their entries may give the
+ * attributes the base declares, which only the caller knows.
  */
 export function readVersion(versionDir: string): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   const shownDir = relative(process.cwd(), versionDir) || '.';
@@ -77,12 +79,20 @@ export function readVersion(versionDir: string): { files: SourceFile[]; diagnost
   // Structure is checked once every file is read: entries may use the attributes any file declares, so a file
   // that could not be read would make the others' attributes look unknown.
   if (diagnostics.some((d) => d.severity === 'error')) return { files, diagnostics };
+  // An edition that extends another is checked by its reader (compile.ts), with its base's attributes.
+  if (extendsAnother(files)) return { files, diagnostics };
   const attributes = declaredAttributes(files);
   for (const file of files) if (!diagnostics.some((d) => d.file === file.path)) diagnostics.push(...checkStructure(file, attributes));
   return { files, diagnostics };
 }
 
 type Obj = Record<string, unknown>;
+
+/** Whether the edition's guidance section (in the first file that has one) names an edition it extends. */
+export function extendsAnother(files: readonly SourceFile[]): boolean {
+  const gFile = files.find((f) => isObj(f.data) && isObj(f.data.guidance));
+  return gFile !== undefined && ((gFile.data as Obj).guidance as Obj).extends !== undefined;
+}
 
 /** The attribute names the files declare (under `attributes:`), sorted. */
 function declaredAttributes(files: readonly SourceFile[]): string[] {

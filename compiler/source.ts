@@ -3,9 +3,22 @@
  * data (a path of keys and indexes, optionally an offset inside a scalar) into
  * file:line:column. Checks name places by path; only this file knows ranges.
  */
-import { isUtf8 } from 'node:buffer';
-import { Composer, isAlias, Lexer, isMap, isPair, isScalar, isSeq, LineCounter, Parser, YAMLParseError, type Alias, type CST, type Document, type Node, type Pair } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, CST, Document, LineCounter, Node, Pair } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.ts';
+import { decoder, earlyProblem, RULE_FILE_LIMITS, type EarlyProblem } from './file-limits.ts';
+import { readPlainYaml } from './plain-yaml.ts';
+
+export { RULE_FILE_LIMITS };
+
+/**
+ * The `yaml` package, loaded the first time a file needs it: rule files in plain YAML are read without it
+ * (plain-yaml.ts) until a diagnostic needs the places of their nodes.
+ */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 
 /** A path into a rule file's data: mapping keys and sequence indexes. */
 export type DataPath = readonly (string | number)[];
@@ -19,30 +32,17 @@ export interface Place {
   span?: { start: number; end: number };
 }
 
+/** One rule file as read. */
 export interface SourceFile {
   /** The path as shown in diagnostics. */
   path: string;
   text: string;
+  /** The YAML document, for the places of nodes (for a file the quick reader read, parsed on first use). */
   doc: Document.Parsed;
+  /** Line starts, to turn offsets into line and column (likewise). */
   lines: LineCounter;
   /** The file's data as plain JSON values (undefined when the YAML is broken). */
   data: unknown;
-}
-
-/** Limits on one rule file, checked as it is read (README, "Limits"). */
-export const RULE_FILE_LIMITS = {
-  /** Bytes in one rule file: 1 MiB (the largest DHCS rule file is about 30 KB). */
-  maxBytes: 1024 * 1024,
-  /** Mappings and lists inside one another, aliases followed (DHCS rule files nest 6 deep at most). */
-  maxYamlDepth: 32,
-} as const;
-
-/** A problem found before the YAML is parsed, at a character offset of the file's text. */
-interface EarlyProblem {
-  at: number;
-  code: DiagnosticCode;
-  message: string;
-  hint: string;
 }
 
 /**
@@ -53,9 +53,44 @@ interface EarlyProblem {
  */
 export function loadSource(path: string, input: string | Uint8Array, size?: number): { file: SourceFile; diagnostics: Diagnostic[] } {
   const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const lines = new LineCounter();
-  const early = sizeProblem(bytes, size ?? bytes.length) ?? encodingProblem(bytes);
+  const early = earlyProblem(bytes, size ?? bytes.length);
   const text = early?.code === 'file-too-large' ? decoder.decode(bytes.subarray(0, RULE_FILE_LIMITS.maxBytes)) : typeof input === 'string' ? input : decoder.decode(bytes);
+  const plain = early ? undefined : readPlainYaml(text);
+  if (plain) return { file: plainFile(path, text, plain.data), diagnostics: [] };
+  return parseFully(path, text, early);
+}
+
+/**
+ * A file the quick reader read: its data now, its YAML document and line table parsed (by the full parser,
+ * which finds no mistake in it) the first time a diagnostic or a check needs them.
+ */
+function plainFile(path: string, text: string, data: unknown): SourceFile {
+  let parsed: SourceFile | undefined;
+  const full = (): SourceFile => (parsed ??= parseFully(path, text, undefined).file);
+  return {
+    path,
+    text,
+    data,
+    get doc() {
+      return full().doc;
+    },
+    get lines() {
+      return full().lines;
+    },
+  };
+}
+
+/**
+ * The full parse of a rule file's text (what loadSource does for a file the quick reader declines): YAML
+ * nesting while the syntax tree is built, then syntax, aliases, and the data.
+ */
+export function parseSource(path: string, text: string): { file: SourceFile; diagnostics: Diagnostic[] } {
+  return parseFully(path, text, undefined);
+}
+
+function parseFully(path: string, text: string, early: EarlyProblem | undefined): { file: SourceFile; diagnostics: Diagnostic[] } {
+  const { Composer, LineCounter } = yaml();
+  const lines = new LineCounter();
   // The concrete syntax tree is built with a stack (but pops it recursively), and composing it into a document
   // recurses once per level of nesting: the nesting is checked while the tree is built, and again before composing.
   const parsed = early ? { tokens: [], problem: undefined } : parseTokens(text, lines);
@@ -99,10 +134,9 @@ export function loadSource(path: string, input: string | Uint8Array, size?: numb
   return { file, diagnostics };
 }
 
-const decoder = new TextDecoder('utf-8');
-
 /** The first document of the parsed tokens, as `parseDocument` composes it (a second document is an error). */
 function composeOne(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const { Composer, YAMLParseError } = yaml();
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, schema: 'core' });
   let doc: Document.Parsed | undefined;
   for (const next of composer.compose(tokens, true, length)) {
@@ -115,61 +149,6 @@ function composeOne(tokens: readonly CST.Token[], length: number): Document.Pars
   return doc!;
 }
 
-function sizeProblem(bytes: Uint8Array, size: number): EarlyProblem | undefined {
-  const max = RULE_FILE_LIMITS.maxBytes;
-  if (Math.max(bytes.length, size) <= max) return undefined;
-  const at = decoder.decode(bytes.subarray(0, max)).length;
-  return {
-    at,
-    code: 'file-too-large',
-    message: `the file is ${size > bytes.length ? `${size} bytes` : 'larger than the limit'}; a rule file may hold at most ${max} bytes (1 MiB), which end on this line`,
-    hint: 'split it into several files: every .yaml file of a version folder is read, and a section may be split across files',
-  };
-}
-
-/** The first invalid UTF-8 sequence, located in the text as it decodes with replacement characters. */
-function encodingProblem(bytes: Uint8Array): EarlyProblem | undefined {
-  if (isUtf8(bytes)) return undefined;
-  const hint = 'save the file as UTF-8 (in most editors: Save with Encoding, UTF-8); rule files are always read as UTF-8';
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    return { at: 0, code: 'bad-encoding', message: 'the file is UTF-16 text, not UTF-8', hint };
-  }
-  const bad = firstInvalidUtf8(bytes);
-  const byte = bytes[bad]!;
-  let asLatin1 = '';
-  try {
-    const ch = new TextDecoder('windows-1252').decode(bytes.subarray(bad, bad + 1));
-    if (/^\P{C}$/u.test(ch)) asLatin1 = `; in Latin-1 or Windows-1252 it would be "${ch}"`;
-  } catch {
-    // no legacy decoders in this Node build: say less
-  }
-  return {
-    at: decoder.decode(bytes.subarray(0, bad)).length,
-    code: 'bad-encoding',
-    message: `the file is not UTF-8 text: byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} (byte ${bad + 1} of the file) is not valid UTF-8 here${asLatin1}`,
-    hint,
-  };
-}
-
-/** Offset of the first byte that does not begin a well-formed UTF-8 sequence (overlong forms, surrogates and truncations included). */
-function firstInvalidUtf8(b: Uint8Array): number {
-  for (let i = 0; i < b.length;) {
-    const c = b[i]!;
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-    if (need === 0 || i + need >= b.length) return i;
-    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
-    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
-    if (b[i + 1]! < lo || b[i + 1]! > hi) return i;
-    for (let k = 2; k <= need; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
-    i += need + 1;
-  }
-  return 0;
-}
-
 /**
  * The concrete syntax tree, fed one lexical token at a time so the nesting can
  * be watched as it grows: the parser pops its stack recursively, so it stops
@@ -177,6 +156,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
  */
 function parseTokens(text: string, lines: LineCounter): { tokens: CST.Token[]; problem: EarlyProblem | undefined } {
   const max = RULE_FILE_LIMITS.maxYamlDepth;
+  const { Lexer, Parser } = yaml();
   const parser = new Parser(lines.addNewLine);
   const tokens: CST.Token[] = [];
   lines.addNewLine(0); // as Parser.parse() does before its first token
@@ -218,6 +198,7 @@ function yamlNestingProblem(tokens: readonly CST.Token[]): EarlyProblem | undefi
  * the collection it names nests without end.
  */
 function aliasNestingProblem(doc: Document.Parsed): EarlyProblem | undefined {
+  const { isAlias, isMap, isPair, isSeq } = yaml();
   const max = RULE_FILE_LIMITS.maxYamlDepth;
   const height = new Map<unknown, number>();
   const childrenOf = (n: unknown): unknown[] => {
@@ -267,6 +248,7 @@ function firstLine(message: string): string {
 
 /** The YAML node at a path, and the key node of the pair that holds it (if any). */
 export function nodeAt(file: SourceFile, path: DataPath): { node: Node | null; keyNode: Node | null } {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = file.doc.contents;
   let keyNode: Node | null = null;
   for (const step of path) {
@@ -288,6 +270,7 @@ export function nodeAt(file: SourceFile, path: DataPath): { node: Node | null; k
 
 /** Offsets [start, end) in the file text of a place. */
 export function offsetsOf(place: Place): [number, number] {
+  const { isScalar } = yaml();
   const { node, keyNode } = nodeAt(place.file, place.path);
   const target = place.key && keyNode ? keyNode : (node ?? keyNode);
   const range = target?.range;

@@ -128,6 +128,12 @@ export declare const meta: {
 export declare function validate(lines: readonly unknown[], options?: ValidateOptions): LineResult[];
 /** validate() for input that arrives a line at a time: add(line) for each, then finish() gives the results, in order. */
 export declare function createValidator(options?: ValidateOptions): { add(line: unknown): void; finish(): LineResult[] };
+/**
+ * For inputs larger than memory: lines whose shard keys differ never change each other's results, so each
+ * shard can be validated on its own (one createValidator per shard, results put back in input order).
+ * Null: the line changes and is changed by no other; validateLine judges it alone.
+ */
+export declare function shardKey(line: unknown, options?: ValidateOptions): string | null;
 /** Judge one line with its line-level rules only. */
 export declare function validateLine(line: unknown, options?: ValidateOptions): LineResult;
 /** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. */

@@ -50,6 +50,7 @@
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
  * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
+ * @property {string[] | null} shard the record fields every group's key holds (null: no cross-line rules; [] none in common)
  * @typedef {Object} Bundle What the printer generates for the engine.
  * @property {Edition[]} editions oldest first
  * @property {string} guidance
@@ -57,7 +58,7 @@
  * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
  * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
  * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
- * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Edition, g: Item[][][] | null }} Item
+ * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Edition, g: import('./groups.js').Group[] | null }} Item
  */
 
 /**
@@ -249,6 +250,32 @@ export function startValidation(B, options) {
 }
 
 /**
+ * The shard of a line for cross-line work: lines whose shards differ never change each other's results, so a
+ * caller with more lines than memory can judge each shard on its own (one createValidator per shard) and put
+ * the results back in input order. Null when the line changes and is changed by no other (a record that is
+ * not valid, or an edition without cross-line rules): validateLine alone judges it.
+ * @param {Bundle} B
+ * @param {unknown} raw
+ * @param {unknown} [options]
+ * @returns {string | null}
+ */
+export function shardKeyOf(B, raw, options) {
+  const fields = editionAsOf(B, options).shard;
+  if (fields === null) return null;
+  /** @type {LineRecord | null} */
+  let r = null;
+  try {
+    r = checkRecord(raw, []);
+  } catch {
+    return null;
+  }
+  if (r === null) return null;
+  const record = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (r));
+  if (fields.length === 1) return String(record[fields[0]]);
+  return JSON.stringify(fields.map((f) => record[f]));
+}
+
+/**
  * The items of whatever a caller passed as "lines": an array, any iterable, or nothing. Never throws: an
  * iterable that fails part way gives the items read before it failed.
  * @param {unknown} lines
@@ -340,138 +367,4 @@ export function classifyKnown(B, procedureCode, modifiers, serviceDate) {
     if (x.from <= day && day < x.until) return x.view;
   }
   return null;
-}
-
-/**
- * Build one group: the lines that its aggregates can count go into buckets
- * of equal keys (per day: one bucket per day covered); each line that runs
- * cross-line rules gets the buckets it looks in.
- * @param {Item[]} items
- * @param {number} slot
- * @param {(r: LineRecord) => string} keyOf
- * @param {boolean} perDay
- */
-export function groupInto(items, slot, keyOf, perDay) {
-  /** @type {Map<string, Item[]>} */
-  const buckets = new Map();
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (!it.x.member[slot]) continue;
-    const r = it.r;
-    const k = keyOf(r);
-    const last = perDay ? lastGroupDay(r) : r.serviceDate;
-    for (let day = r.serviceDate; day <= last; day++) {
-      const key = perDay ? `${k}\u0000${day}` : k;
-      const b = buckets.get(key);
-      if (b === undefined) buckets.set(key, [it]);
-      else b.push(it);
-    }
-  }
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    if (it.x.cross === null) continue;
-    const r = it.r;
-    const k = keyOf(r);
-    /** @type {Item[][]} */
-    const mine = [];
-    const last = perDay ? lastGroupDay(r) : r.serviceDate;
-    for (let day = r.serviceDate; day <= last; day++) {
-      const b = buckets.get(perDay ? `${k}\u0000${day}` : k);
-      if (b !== undefined) mine.push(b);
-    }
-    if (it.g === null) it.g = [];
-    it.g[slot] = mine;
-  }
-}
-
-/**
- * The last day a line joins per-day groups on.
- * @param {LineRecord} r
- */
-export function lastGroupDay(r) {
-  return Math.min(r.serviceDateEnd === null ? r.serviceDate : r.serviceDateEnd, r.serviceDate + MAX_GROUP_DAYS - 1);
-}
-
-/**
- * Is there another line in the item's group for which pred holds?
- * @param {Item} it
- * @param {number} slot
- * @param {(o: Item) => boolean} pred
- */
-export function anyIn(it, slot, pred) {
-  const buckets = /** @type {Item[][][]} */ (it.g)[slot];
-  for (let b = 0; b < buckets.length; b++) {
-    const list = buckets[b];
-    for (let j = 0; j < list.length; j++) {
-      const o = list[j];
-      if (o !== it && pred(o)) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * The first other line of the item's group (in input order) for which pred holds, or null.
- * @param {Item} it
- * @param {number} slot
- * @param {(o: Item) => boolean} pred
- * @returns {Item | null}
- */
-export function firstIn(it, slot, pred) {
-  const buckets = /** @type {Item[][][]} */ (it.g)[slot];
-  /** @type {Item | null} */
-  let first = null;
-  for (let b = 0; b < buckets.length; b++) {
-    const list = buckets[b];
-    for (let j = 0; j < list.length; j++) {
-      const o = list[j];
-      if (first !== null && o.res.index >= first.res.index) break; // buckets are in input order
-      if (o !== it && pred(o)) first = o;
-    }
-  }
-  return first;
-}
-
-/**
- * Each other line of the item's group once, for count() and sum().
- * @param {Item} it
- * @param {number} slot
- * @param {(o: Item) => void} visit
- */
-export function eachOther(it, slot, visit) {
-  const buckets = /** @type {Item[][][]} */ (it.g)[slot];
-  const seen = buckets.length > 1 ? new Set() : null;
-  for (let b = 0; b < buckets.length; b++) {
-    const list = buckets[b];
-    for (let j = 0; j < list.length; j++) {
-      const o = list[j];
-      if (o === it || (seen !== null && seen.has(o))) continue;
-      if (seen !== null) seen.add(o);
-      visit(o);
-    }
-  }
-}
-
-/**
- * How many other lines of the item's group satisfy pred (each line counted once).
- * @param {Item} it
- * @param {number} slot
- * @param {(o: Item) => boolean} pred
- */
-export function countIn(it, slot, pred) {
-  let n = 0;
-  eachOther(it, slot, (o) => { if (pred(o)) n++; });
-  return n;
-}
-
-/**
- * The sum of value over the other lines of the item's group (each once; null values skipped).
- * @param {Item} it
- * @param {number} slot
- * @param {(o: Item) => number | null} value
- */
-export function sumIn(it, slot, value) {
-  let n = 0;
-  eachOther(it, slot, (o) => { const x = value(o); if (x !== null) n += x; });
-  return n;
 }

@@ -9,6 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LineResult } from '../interpret.ts';
+import { problemResult } from '../io/items.ts';
+import type { Side } from '../io/judge.ts';
+import type { OutputResult } from '../io/output.ts';
 import { load, profileFor, type Out } from './shared.ts';
 
 /** A validator as `validate` drives it, plus Parquet files read by DuckDB. */
@@ -52,4 +55,44 @@ export async function duckDbValidator(values: Record<string, string | boolean | 
       },
     },
   };
+}
+
+/**
+ * What `validate` drives with the DuckDB engine in place of its in-memory or sharded judge: records go to
+ * DuckDB as they are read (DuckDB itself spills to disk), or a Parquet file is read by DuckDB; the results
+ * come back in input order, each with what the reader knew of its record.
+ */
+export class DuckDbJudge {
+  /** Records added so far. */
+  count = 0;
+  private readonly sides = new Map<number, Side>();
+  private readonly run: ReturnType<DuckDbValidator['createValidator']>;
+
+  constructor(private readonly validator: DuckDbValidator, private readonly parquetPath: string | null) {
+    this.run = validator.createValidator();
+  }
+
+  add(record: unknown, side: Side | null, _bytesRead: number): void {
+    const index = this.count++;
+    this.run.add(record);
+    if (side !== null) this.sides.set(index, side);
+  }
+
+  /** Every result, in input order, with its month of service. */
+  async *results(): AsyncGenerator<[OutputResult, string | null]> {
+    const results = this.parquetPath === null ? this.run.finish() : this.validator.parquet(this.parquetPath);
+    for await (const result of results) {
+      const side = this.sides.get(result.index);
+      let r: OutputResult = result;
+      if (side !== undefined) {
+        this.sides.delete(result.index);
+        if (side.problem !== undefined) r = problemResult(r, side.problem);
+        if (side.origin !== undefined) r = { ...r, origin: side.origin };
+      }
+      yield [r, side?.month ?? null];
+    }
+  }
+
+  /** Nothing to remove: the run's spill folder goes when its results are read (or when the process ends). */
+  dispose(): void {}
 }

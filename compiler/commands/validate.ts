@@ -12,6 +12,7 @@ import { isFault, isProblem, placeholderFor, problemResult, type Origin } from '
 import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat, type OutputResult } from '../io/output.ts';
 import { createProgress, PROGRESS_MIN_BYTES } from '../io/progress.ts';
 import { detectFormat, INPUT_FORMATS, openInput, readItems, type InputFormat } from '../io/source.ts';
+import { Judge, shardCount, type Validator, type Side } from '../io/judge.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
 import { args, load, loadPlanProfile, profileFor, UsageError, type CommandSpec, type Out } from './shared.ts';
 import type { ChoiceCatalog } from '../profile/profile.ts';
@@ -32,6 +33,7 @@ export const validateSpec: CommandSpec = {
     'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
     engine: { type: 'string', value: 'js|duckdb', description: 'with --rules: judge in this process (js, default) or inside embedded DuckDB (the SQL script; for files larger than memory; reads Parquet too)' },
+    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: none below 32 MB, then one per 2 MB; 0: all in memory)' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
@@ -42,20 +44,7 @@ export const validateSpec: CommandSpec = {
   ],
 };
 
-interface LineByLine { add(line: unknown): void; finish(): Iterable<LineResult> | AsyncIterable<LineResult> }
-interface Validator { validate(lines: readonly unknown[], options?: object): LineResult[]; createValidator?: (options?: object) => LineByLine; meta?: { guidance?: string; title?: string; versions?: readonly string[] } }
 
-/** For a bundle without createValidator: gather the lines, then validate them at once. */
-function collecting(validator: Validator, options: object): LineByLine {
-  const lines: unknown[] = [];
-  return { add: (line) => lines.push(line), finish: () => validator.validate(lines, options) };
-}
-
-/** The DuckDB engine's validator also judges a Parquet file it reads itself (compiler/commands/validate-duckdb.ts). */
-interface ParquetValidator { parquet(path: string): AsyncIterable<LineResult> }
-
-/** What the CLI keeps about a record until its result is written: the reader's problem, its 837 origin, its month. */
-interface Side { problem?: string; origin?: Origin; month?: string | null }
 
 export async function validateCommand(rest: string[], out: Out, err: Out): Promise<number> {
   const started = performance.now();
@@ -70,6 +59,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   if (format !== undefined && format !== 'parquet' && !INPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv, x12, or parquet with --engine duckdb)`);
   const outFormat = (values['out-format'] ?? 'jsonl') as OutputFormat;
   if (outFormat !== 'jsonl' && outFormat !== 'csv') throw new UsageError(`unknown --out-format "${outFormat}" (jsonl or csv)`);
+  try { shardCount(values.shards, 0); } catch (e) { throw new UsageError((e as Error).message); }
   const asOf = values['as-of'];
   if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(asOf))) throw new UsageError(`--as-of needs a date written YYYY-MM-DD, not "${String(asOf)}"`);
   const options: { asOf?: string; profile?: object } = asOf === undefined ? {} : { asOf: String(asOf) };
@@ -81,12 +71,15 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   }
   if (outPath !== null && reportPath !== null && resolve(outPath) === resolve(reportPath)) throw new UsageError('--out and --report name the same file');
 
-  const loadedValidator = engine === 'duckdb' ? await (await import('./validate-duckdb.ts')).duckDbValidator(values, err) : await loadValidator(values, err);
+  const duckdb = engine === 'duckdb' ? await import('./validate-duckdb.ts') : null;
+  // The DuckDB validator is driven by its own judge (DuckDbJudge); the report reads only its meta.
+  const loadedValidator = (duckdb ? await duckdb.duckDbValidator(values, err) : await loadValidator(values, err)) as { validator: Validator; profile: object | null } | null;
   if (loadedValidator === null) return 2;
   const { validator, profile } = loadedValidator;
   if (profile !== null) options.profile = profile;
   const input = await openInput(inputPath);
-  const parquet = engine === 'duckdb' && (format === 'parquet' || (format === undefined && input.head.startsWith('PAR1')));
+  // Parquet (--engine duckdb) is read by DuckDB itself: nothing goes through the readers.
+  const parquet = duckdb !== null && (format === 'parquet' || (format === undefined && input.head.startsWith('PAR1')));
   const detected = parquet ? 'jsonl' : (format as InputFormat | undefined) ?? detectFormat(input.head);
 
   const writer = new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
@@ -96,44 +89,38 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     const stats = new RunStats(reportPath !== null);
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
     const progress = createProgress(err, input.size, show);
-    // Lines go to the validator as they are read; a problem goes as a placeholder so its result keeps its place.
-    const run = validator.createValidator?.(options) ?? collecting(validator, options);
-    const sides = new Map<number, Side>();
+    // Records go to the judge as they are read (a problem as a placeholder, so that its result keeps its place).
+    const judge = duckdb ? new duckdb.DuckDbJudge(validator as never, parquet ? inputPath : null) : new Judge(validator, options, shardCount(values.shards, input.size));
     const wantMonth = reportPath !== null;
-    let count = 0;
-    // Parquet is read by DuckDB itself (every row a record of typed columns): nothing goes through the readers.
-    const items = parquet ? [] : readItems(detected, input.chunks, inputPath);
-    for await (const item of items) {
-      if (isFault(item)) { stats.faults.push(item.fault); continue; }
-      let side: Side | null = null;
-      if (isProblem(item)) {
-        run.add(placeholderFor(item));
-        side = { problem: item.problem };
-        if (item.origin) side.origin = item.origin;
-      } else {
-        run.add(item.record);
-        if (item.origin !== undefined) side = { origin: item.origin };
-        if (wantMonth) (side ??= {}).month = monthOf(item.record);
+    try {
+      for await (const item of parquet ? [] : readItems(detected, input.chunks, inputPath)) {
+        if (isFault(item)) { stats.faults.push(item.fault); continue; }
+        let side: Side | null = null;
+        let record: unknown;
+        if (isProblem(item)) {
+          record = placeholderFor(item);
+          side = { problem: item.problem };
+          if (item.origin) side.origin = item.origin;
+        } else {
+          record = item.record;
+          if (item.origin !== undefined) side = { origin: item.origin };
+          if (wantMonth) (side ??= {}).month = monthOf(item.record);
+        }
+        judge.add(record, side, input.bytesRead());
+        if ((judge.count & 0xfff) === 0) progress.update('reading', judge.count, input.bytesRead());
       }
-      if (side !== null) sides.set(count, side);
-      if ((++count & 0xfff) === 0) progress.update('reading', count, input.bytesRead());
-    }
-    progress.update('validating', count, input.bytesRead());
-    let written = 0;
-    for await (const result of parquet ? (validator as unknown as ParquetValidator).parquet(inputPath) : run.finish()) {
-      const side = sides.get(result.index);
-      let r: OutputResult = result;
-      if (side !== undefined) {
-        sides.delete(result.index);
-        if (side.problem !== undefined) r = problemResult(r, side.problem);
-        if (side.origin !== undefined) r = { ...r, origin: side.origin };
+      progress.update('validating', judge.count, input.bytesRead());
+      let written = 0;
+      for await (const [r, month] of judge.results()) {
+        stats.add(r, month);
+        if (!writer.gone) {
+          const full = writer.write(r);
+          if (full !== undefined) await full;
+        }
+        if ((++written & 0xfff) === 0) progress.update('writing', written, input.bytesRead());
       }
-      stats.add(r, side?.month ?? null);
-      if (!writer.gone) {
-        const full = writer.write(r);
-        if (full !== undefined) await full;
-      }
-      if ((++written & 0xfff) === 0) progress.update('writing', written, input.bytesRead());
+    } finally {
+      judge.dispose();
     }
     await writer.close();
     resultsWritten = true;

@@ -4,6 +4,7 @@
  * rule files goes through the escaping code builder.
  */
 import * as engine from '../../runtime/engine.js';
+import * as groups from '../../runtime/groups.js';
 import * as record from '../../runtime/record.js';
 import * as profileRuntime from '../../runtime/profile.js';
 import { formatDay } from '../../runtime/record.js';
@@ -11,7 +12,8 @@ import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type
 import { runtimeBanding } from '../plan/fold.ts';
 import { descriptionOf, isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, type Code } from './codegen.ts';
-import { printExpr, type PrintContext } from './expr.ts';
+import { printExpr, printWitness, type PrintContext } from './expr.ts';
+import type { RelationOp } from './aggregate.ts';
 import { Linker } from './link.ts';
 import { bundleDeclarations } from './dts.ts';
 import { emitRecordCheck } from './record.ts';
@@ -22,6 +24,7 @@ class EditionPrinter implements PrintContext {
   private readonly decls: Code[] = [];
   private readonly sets = new Map<string, Code>();
   private readonly functions = new Map<string, Code>();
+  private readonly aggregates = new Map<string, Code>();
   readonly attributes: ReadonlySet<string>;
 
   constructor(private readonly plan: EditionPlan, private readonly ei: number, readonly link: Linker, private readonly probing: boolean) {
@@ -39,6 +42,18 @@ class EditionPrinter implements PrintContext {
       ref = this.id('S', this.sets.size);
       this.sets.set(text, ref);
       this.decls.push(_`const ${ref} = new Set(${literal(values as never)});`);
+    }
+    return ref;
+  }
+
+  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null): Code {
+    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, by: ${by ?? _`null`}, op: ${op} }`;
+    const text = spec.toString().replace(/^\{ id: \d+, /, '');
+    let ref = this.aggregates.get(text);
+    if (!ref) {
+      ref = this.id('A', this.aggregates.size);
+      this.aggregates.set(text, ref);
+      this.decls.push(_`const ${ref} = ${spec};`);
     }
     return ref;
   }
@@ -83,7 +98,7 @@ class EditionPrinter implements PrintContext {
   private rules(kind: 'check' | 'cross', rules: RulePlan[]): Code {
     if (rules.length === 0) return _`null`;
     const stmts = rules.map((p) => {
-      const witness = p.witness ? _`firstIn(it, ${p.witness.slot}, (o) => ${printExpr(p.witness.pred, this)})` : _`null`;
+      const witness = p.witness ? printWitness(p.witness.slot, p.witness.pred, this) : _`null`;
       const push = _`f.push(${this.finding(p.rule, _`${this.message(p.message)}(r, e, d, u, ${witness})`)});`;
       // A rule's own dates, by date of service, come before its condition.
       const dates = [
@@ -180,12 +195,22 @@ ${join(byCode, '\n')}
   ]),
   tolerated: ${tolerated},
   cross: ${cross},
+  shard: ${literal(shardFields(plan))},
   choices: deepFreeze(${literal(plan.choices as never)}),
   defining: new Set(${literal(plan.defining)}),
   tables: null,
 };`;
     return { decls: join([...this.decls, edition], '\n\n'), ref };
   }
+}
+
+/**
+ * The record fields every cross-line group of an edition keys on (runtime engine shardKeyOf): lines that
+ * differ in them never meet in a group. Null when the edition has no groups.
+ */
+function shardFields(plan: EditionPlan): string[] | null {
+  if (plan.slots.length === 0) return null;
+  return plan.slots.map((g) => g.key).reduce((common, key) => common.filter((k) => key.includes(k)));
 }
 
 /** What a finding found before its rule's compliance date adds to its message. */
@@ -238,6 +263,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
   const link = new Linker();
   link.module(record);
   link.module(engine);
+  link.module(groups);
   link.module(profileRuntime);
   const printed = plan.editions.map((e, i) => new EditionPrinter(e, i, link, probing).print());
   const meta = deepFrozenMeta(plan);
@@ -258,6 +284,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     _`/** Judge lines with every rule, cross-line rules included: one result per input, same order. Never throws on bad records. */\nexport function validate(lines, options) {\n  return validateLines(BUNDLE, lines, options);\n}`,
     _`/** Judge one line with its line-level rules only. */\nexport function validateLine(line, options) {\n  return validateOneLine(BUNDLE, line, options);\n}`,
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
+    _`/** Lines whose shard keys differ never change each other's results: a caller with more lines than memory validates each shard on its own. Null: judge the line alone (validateLine). */\nexport function shardKey(line, options) {\n  return shardKeyOf(BUNDLE, line, options);\n}`,
     _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. Frozen. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(BUNDLE, procedureCode, modifiers, serviceDate);\n}`,
     ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.e, it.d, it.res.billableUnits) };\n}`] : []),
   ], '\n\n').toString() + '\n';

@@ -9,6 +9,7 @@ import { recordField } from '../fields.ts';
 import type { IR, IRNode, Value } from '../model.ts';
 import { _, join, literal, name, type Code } from './codegen.ts';
 import type { Linker } from './link.ts';
+import { conjunction, splitPredicate, type RelationOp } from './aggregate.ts';
 
 /** Where printed code finds things. */
 export interface PrintContext {
@@ -21,6 +22,11 @@ export interface PrintContext {
   slot(group: string): number;
   /** Attribute names (read from the entry object by string key). */
   attributes: ReadonlySet<string>;
+  /**
+   * Hoist an aggregate's indexable parts (runtime/groups.js `Aggregate`): the predicate on the other line
+   * alone, and the other line's value compared with this line's. Returns the constant's name.
+   */
+  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null): Code;
 }
 
 /**
@@ -31,6 +37,11 @@ type Holder = 'this' | 'other' | 'witness';
 
 export function printExpr(ir: IR, ctx: PrintContext, other: 'other' | 'witness' = 'other'): Code {
   return new Printer(ctx, other).print(ir);
+}
+
+/** The witness of a message: the first other line of the group for which `pred` holds, or null. */
+export function printWitness(slot: number, pred: IR, ctx: PrintContext): Code {
+  return new Printer(ctx, 'other').aggregate('firstIn', slot, pred, _`null`);
 }
 
 const SIMPLE = new Set<IR['k']>(['const', 'field']);
@@ -59,10 +70,25 @@ class Printer {
       case 'band': return _`${this.ctx.link.fn(bandUnits)}(${this.ctx.banding(ir.banding)}, ${p(ir.x)})`;
       case 'list': return _`[${join(ir.items.map(p), ', ')}]`;
       case 'if': return _`(${p(ir.cond)} ? ${p(ir.then)} : ${p(ir.else)})`;
-      case 'any': return _`anyIn(it, ${this.ctx.slot(ir.group)}, (o) => ${this.inner(ir.pred)})`;
-      case 'count': return _`countIn(it, ${this.ctx.slot(ir.group)}, (o) => ${this.inner(ir.pred)})`;
+      case 'any': return this.aggregate('anyIn', this.ctx.slot(ir.group), ir.pred, _`false`);
+      case 'count': return this.aggregate('countIn', this.ctx.slot(ir.group), ir.pred, _`0`);
       case 'sum': return _`sumIn(it, ${this.ctx.slot(ir.group)}, (o) => ${this.inner(ir.x)})`;
     }
+  }
+
+  /**
+   * `anyIn|countIn|firstIn(it, slot, A, mine, rest)` with the predicate split (compiler/emit/aggregate.ts);
+   * conditions on this line alone guard the call (`none` when they fail).
+   */
+  aggregate(fn: 'anyIn' | 'countIn' | 'firstIn', slot: number, pred: IR, none: Code): Code {
+    const split = splitPredicate(pred);
+    const pure = conjunction(split.pure);
+    const rel = split.relation;
+    const spec = this.ctx.aggregate(pure && _`(o) => ${this.inner(pure)}`, rel && _`(o) => ${this.inner(rel.other)}`, rel?.op ?? null);
+    const rest = conjunction(split.rest);
+    const call = _`${name(fn)}(it, ${slot}, ${spec}, ${rel ? this.print(rel.mine) : _`null`}, ${rest ? _`(o) => ${this.inner(rest)}` : _`null`})`;
+    const guard = conjunction(split.guard);
+    return guard ? _`(${this.print(guard)} ? ${call} : ${none})` : call;
   }
 
   /** Inside an aggregate, `other.` is the line the aggregate looks at. */

@@ -112,8 +112,9 @@ if (gc) {
   console.log(`memory: the ${kept.length.toLocaleString('en-US')} results take ${((after - before) / 1e6).toFixed(0)} MB (${Math.round((after - before) / kept.length)} bytes a line)`);
 }
 
-// The CLI against a plain read-parse-stringify-write pass, per input format.
+// The CLI against a plain read-parse-stringify-write pass, per input format; then memory and time at 1M and 10M lines.
 await import('./cli.ts');
+await import('./memory.ts');
 
 // The DuckDB engine over 1M and 10M lines beside the JavaScript CLI (BENCH_LINES picks one size).
 await (await import('./duckdb.ts')).benchDuckDb();

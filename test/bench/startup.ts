@@ -7,9 +7,10 @@
  *   codeguide validate --bundle (one line)   within 200 ms of node -e 0
  *   codeguide check rules/dhcs-ecm-cs        within 1 s
  *
- * Then where `check` spends its time: loading each library, the structure
- * check (its Ajv validator precompiled by the build), the expression parser's
- * construction, loading the rules, the examples.
+ * Then where `check` spends its time: loading the structure check (its Ajv
+ * validator precompiled by the build), chevrotain, the expression parser's
+ * construction, loading the rules (rule files in plain YAML are read without
+ * the yaml package: the breakdown says whether it was loaded), the examples.
  * The script builds first (see package.json), so it times build/.
  */
 import { spawnSync } from 'node:child_process';
@@ -66,7 +67,6 @@ const url = (p: string) => pathToFileURL(join(process.cwd(), p)).href;
 const phases = `
 const t0 = performance.now(); let last = t0; const out = [];
 const lap = (name) => { const now = performance.now(); out.push([name, now - last]); last = now; };
-await import('yaml'); lap('import yaml');
 await import(${JSON.stringify(url('build/compiler/schema.js'))}); lap('structure check (precompiled Ajv)');
 await import(${JSON.stringify(url('build/vendor/chevrotain.mjs'))}); lap('import chevrotain');
 await import(${JSON.stringify(url('build/grammar/index.js'))}); lap('expression parser construction');
@@ -76,6 +76,9 @@ const { runExamples } = await import(${JSON.stringify(url('build/compiler/exampl
 for (const rs of loaded.versions) await runExamples(rs);
 lap('emit and run the examples');
 out.push(['total (after node start)', performance.now() - t0]);
+const { createRequire } = await import('node:module');
+const yamlPath = createRequire(${JSON.stringify(url('package.json'))}).resolve('yaml');
+out.push(['yaml package loaded (1 = yes)', yamlPath in createRequire(${JSON.stringify(url('package.json'))}).cache ? 1 : 0]);
 console.log(JSON.stringify(out));
 `;
 const breakdown = new Map<string, number[]>();

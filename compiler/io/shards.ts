@@ -1,0 +1,143 @@
+/**
+ * Temporary shard files, for inputs larger than memory. `validate` writes
+ * each record to the shard of its cross-line key (the bundle's `shardKey`:
+ * records in different shards never change each other's results), judges
+ * each shard on its own, and puts the results back in input order — so
+ * memory holds one shard, not the file, and the output is the same as
+ * judging everything at once.
+ *
+ * An entry is one line of JSON (`J…`). A value JSON cannot carry exactly —
+ * a number that is not finite, which a reader can produce from `1e999` — is
+ * written as a structured clone instead (`V` + base64 of `node:v8`
+ * serialize), so every value comes back as it was read.
+ */
+import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+
+const BLOCK = 1 << 20;
+
+/** Does a value hold a number JSON would turn into null? */
+function hasNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (v === null || typeof v !== 'object') return false;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && hasNonFinite((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/** One entry as a line of text. */
+export function encodeEntry(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text.includes('null') && hasNonFinite(value)) return `V${serialize(value).toString('base64')}\n`;
+  return `J${text}\n`;
+}
+
+/** The value of an entry's line (without its line break). */
+export function decodeEntry(line: string): unknown {
+  return line.charCodeAt(0) === 86 /* V */ ? deserialize(Buffer.from(line.slice(1), 'base64')) : JSON.parse(line.slice(1));
+}
+
+/**
+ * An append-only file of entries. Text is held until `block` characters are pending, then appended; the file
+ * is open only while it is written to, so hundreds of shards never hold hundreds of descriptors.
+ */
+export class EntryWriter {
+  private pending = '';
+  count = 0;
+
+  constructor(readonly path: string, private readonly block = BLOCK) {
+    writeFileSync(path, '');
+  }
+
+  add(value: unknown): void {
+    this.pending += encodeEntry(value);
+    this.count++;
+    if (this.pending.length >= this.block) this.flush();
+  }
+
+  /** Append what is pending (also called at the end: the file is then complete). */
+  flush(): void {
+    if (this.pending === '') return;
+    appendFileSync(this.path, this.pending);
+    this.pending = '';
+  }
+}
+
+/** Every entry of a file, at once (a shard fits in memory by design). */
+export function readEntries(path: string): unknown[] {
+  const text = readFileSync(path, 'utf8');
+  const out: unknown[] = [];
+  for (let at = 0; at < text.length;) {
+    const end = text.indexOf('\n', at);
+    out.push(decodeEntry(text.slice(at, end)));
+    at = end + 1;
+  }
+  return out;
+}
+
+/** Reads a file's entries one at a time, in blocks of `block` bytes. */
+export class EntryReader {
+  private readonly fd: number;
+  private bytes = Buffer.alloc(0);
+  private at = 0;
+
+  constructor(path: string, private readonly block = 64 << 10) {
+    this.fd = openSync(path, 'r');
+  }
+
+  /** The next entry; throws when the file has no more (the caller knows how many there are). */
+  next(): unknown {
+    let end = this.bytes.indexOf(10, this.at);
+    while (end < 0) {
+      this.fill();
+      end = this.bytes.indexOf(10, this.at);
+    }
+    const value = decodeEntry(this.bytes.toString('utf8', this.at, end));
+    this.at = end + 1;
+    return value;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private fill(): void {
+    const rest = this.bytes.length - this.at;
+    const next = Buffer.allocUnsafe(rest + this.block);
+    this.bytes.copy(next, 0, this.at);
+    const got = readSync(this.fd, next, rest, this.block, null);
+    if (got === 0) throw new Error('a shard file ended early');
+    this.bytes = next.subarray(0, rest + got);
+    this.at = 0;
+  }
+}
+
+/** A folder of shard files that removes itself, also when the process ends early (an interrupt). */
+export class ShardFolder {
+  readonly dir = mkdtempSync(join(tmpdir(), 'codeguide-shards-'));
+  private readonly onExit = (): void => this.remove();
+
+  constructor() {
+    process.once('exit', this.onExit);
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  remove(): void {
+    process.off('exit', this.onExit);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A stable small hash of a shard key (FNV-1a over UTF-16 code units). */
+export function shardOf(key: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % count;
+}

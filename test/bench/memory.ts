@@ -1,0 +1,89 @@
+/**
+ * Peak memory and time of `codeguide validate` (the built command, in its own
+ * process) over generated JSON Lines files of 1M and 10M lines: time should
+ * grow linearly (10M ≤ 11 × 1M) and peak RSS stay ≤ 256 MB, because a large
+ * input is judged in shards of members (compiler/io/judge.ts). Sizes from
+ * BENCH_MEMORY_LINES (comma-separated; default 1000000,10000000). Run by
+ * `npm run bench`, or alone: `node --import tsx test/bench/memory.ts`.
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const SIZES = (process.env.BENCH_MEMORY_LINES ?? '1000000,10000000').split(',').map(Number);
+const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-memory-'));
+const CLI = pathToFileURL(resolve('build/compiler/cli.js')).href;
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9008', ['U8']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
+
+/** n lines for n/40 members over three months, written as JSON Lines. */
+async function writeLines(path: string, n: number): Promise<void> {
+  const rand = prng(7);
+  const out = createWriteStream(path);
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    const [code, mods] = COMBOS[Math.floor(rand() * COMBOS.length)]!;
+    const tele = rand() < 0.2;
+    buf += `${JSON.stringify({
+      claimId: `C${Math.floor(i / 4)}`, lineNumber: (i % 4) + 1, memberId: `M${Math.floor(rand() * (n / 40))}`,
+      serviceDate: `2024-0${4 + Math.floor(rand() * 3)}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+      procedureCode: code, modifiers: tele ? [...mods, 'GQ'] : mods, units: 1 + Math.floor(rand() * 2),
+      amount: Math.round(rand() * 1000), placeOfService: tele ? '02' : '11',
+    })}\n`;
+    if (buf.length >= 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  await new Promise<void>((r) => out.end(buf, () => r()));
+}
+
+/** Run the built CLI in a child process: seconds and peak RSS (MB). */
+function validate(bundle: string, input: string, shards: string): { seconds: number; rssMB: number } {
+  const script = `const { main } = await import(${JSON.stringify(CLI)}); const quiet = { write: () => true };
+const code = await main(process.argv.slice(1), quiet, quiet);
+process.stdout.write(JSON.stringify({ code, maxRSS: process.resourceUsage().maxRSS }));`;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'validate', '--bundle', bundle, '--shards', shards, '--out', join(work, 'out.jsonl'), input], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const got = JSON.parse(r.stdout || '{}') as { code?: number; maxRSS?: number };
+  if (got.code === undefined || got.code > 1) throw new Error(`validate failed: ${r.stderr}`);
+  return { seconds, rssMB: got.maxRSS! / 1024 };
+}
+
+try {
+  const bundle = join(work, 'dhcs.mjs');
+  const compiled = spawnSync(process.execPath, ['compiler/bin.mjs', 'compile', 'rules/dhcs-ecm-cs', '--out', bundle], { encoding: 'utf8' });
+  if (compiled.status !== 0) throw new Error(`compile failed (run npm run build first): ${compiled.stderr}`);
+  console.log('codeguide memory bench: validate --out over generated JSON Lines, the built command in its own process');
+  const seconds: number[] = [];
+  for (const n of SIZES) {
+    const input = join(work, `lines-${n}.jsonl`);
+    await writeLines(input, n);
+    const mb = statSync(input).size / 1e6;
+    const r = validate(bundle, input, 'auto');
+    seconds.push(r.seconds);
+    console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${r.seconds.toFixed(1).padStart(7)} s  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+    rmSync(input, { force: true });
+  }
+  for (let i = 1; i < SIZES.length; i++) {
+    const k = SIZES[i]! / SIZES[0]!;
+    console.log(`time ${SIZES[i]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} lines = ${(seconds[i]! / seconds[0]!).toFixed(2)} (linear: ${k}; target ≤ ${(k * 1.1).toFixed(1)})`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,193 @@
+/**
+ * Large inputs are judged in shards (compiler/io/judge.ts, compiler/io/shards.ts): records go to temporary
+ * files by the bundle's shardKey, each shard is judged alone, and results come back in input order. The
+ * output must be byte for byte what judging everything at once gives — for JSON Lines, CSV and 837 input,
+ * JSON Lines and CSV output, the summary and the run report — whatever the number of shards; the bundle's
+ * shardKey must really separate lines that never meet; and nothing is left in the temporary folder.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileBundle } from '../../compiler/compile.ts';
+import { Judge, shardCount, SHARD_MIN_BYTES } from '../../compiler/io/judge.ts';
+import { decodeEntry, encodeEntry, shardOf } from '../../compiler/io/shards.ts';
+import { bundleOf, DHCS, mustLoad, runCli } from '../helpers.ts';
+import { write837 } from '../tools/make-837.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'codeguide-shards-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const bundlePath = join(work, 'dhcs.mjs');
+beforeAll(() => writeFileSync(bundlePath, compileBundle(mustLoad(DHCS)).js));
+
+/** A small deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9008', ['U8']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['H0044', ['U2']], ['T1016', ['U8']], ['99213', []], ['G9008', []]];
+const dayOf = (n: number) => new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);
+
+/** Lines of many members that meet in cross-line rules: same days, ranges, outreach after initiation. */
+function generated(n: number, seed: number): Record<string, unknown>[] {
+  const rand = prng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const [code, mods] = COMBOS[Math.floor(rand() * COMBOS.length)]!;
+    const start = Math.floor(rand() * 40);
+    const line: Record<string, unknown> = {
+      claimId: `C${i >> 2}`, lineNumber: (i % 4) + 1, memberId: `M${Math.floor(rand() * n / 12)}`, serviceDate: dayOf(start),
+      procedureCode: code, modifiers: rand() < 0.2 ? [...mods, 'GQ'] : mods, units: 1 + Math.floor(rand() * 3),
+    };
+    if (rand() < 0.15) line.serviceDateEnd = dayOf(start + Math.floor(rand() * 40));
+    if (rand() < 0.3) line.amount = Math.round(rand() * 5000) / 100;
+    if (rand() < 0.02) line.memberId = '   ';
+    return line;
+  });
+}
+
+/** The same command with several --shards values: outputs equal, summaries equal but for the file name. */
+async function sameEverywhere(input: string, extra: string[] = []): Promise<string> {
+  const outputs: string[] = [];
+  const summaries: string[] = [];
+  for (const shards of ['0', '1', '7', 'auto']) {
+    const out = join(work, `out-${shards}`);
+    const r = await runCli('validate', '--bundle', bundlePath, '--shards', shards, '--out', out, ...extra, input);
+    expect(r.code, r.err).toBeLessThan(2);
+    outputs.push(readFileSync(out, 'utf8'));
+    summaries.push(r.err.replace(out, 'OUT'));
+  }
+  for (let i = 1; i < outputs.length; i++) {
+    expect(outputs[i]).toBe(outputs[0]);
+    expect(summaries[i]).toBe(summaries[0]);
+  }
+  return outputs[0]!;
+}
+
+describe('validate in shards gives what validating at once gives', () => {
+  it('the shipped JSON Lines sample (every status, unreadable lines) and both 837 samples', async () => {
+    for (const f of ['encounters.jsonl', 'encounters-837p.x12', 'encounters-837i.x12']) {
+      const out = await sameEverywhere(join(DHCS, 'sample', f));
+      expect(out.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('6,000 generated lines with cross-line findings, as JSON Lines, CSV (also CSV out) and 837P', async () => {
+    const lines = generated(6000, 11);
+    const jsonl = join(work, 'gen.jsonl');
+    // Hostile values a reader can hand on: a number JSON cannot write, a __proto__ key, lines that are not JSON.
+    const text = lines.map((l) => JSON.stringify(l)).join('\n').replace('"units":1,', '"units":1e999,').replace('"units":2,', '"__proto__":{"x":1},"units":2,');
+    writeFileSync(jsonl, `${text}\nnot json\n{"claimId":"C9","lineNumber":1,"memberId":"M1","serviceDate":"2024-04-02","procedureCode":"T2050","modifiers":["U6"],"units":1}\n`);
+    const out = await sameEverywhere(jsonl);
+    const results = out.trim().split('\n').map((l) => JSON.parse(l) as { index: number; findings: { category: string }[] });
+    expect(results.map((r) => r.index)).toEqual(results.map((_, i) => i));
+    // The cross-line rules did fire (the shards had something to separate).
+    for (const c of ['exclusive-same-day', 'outreach-after-initiation', 'units-mismatch', 'invalid-record']) {
+      expect(results.some((r) => r.findings.some((f) => f.category === c)), c).toBe(true);
+    }
+    await sameEverywhere(jsonl, ['--out-format', 'csv']);
+
+    const csv = join(work, 'gen.csv');
+    const fields = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'serviceDateEnd', 'procedureCode', 'modifiers', 'units', 'amount'];
+    const cell = (v: unknown) => (v === undefined ? '' : Array.isArray(v) ? v.join(' ') : `"${String(v).replace(/"/g, '""')}"`);
+    writeFileSync(csv, `${fields.join(',')}\r\n${lines.map((l) => fields.map((f) => cell(l[f])).join(',')).join('\r\n')}\r\n`);
+    await sameEverywhere(csv);
+
+    const x12 = join(work, 'gen.x12');
+    writeFileSync(x12, write837(lines.filter((l) => l.memberId !== '   ') as never, { kind: 'P' }), 'latin1');
+    await sameEverywhere(x12, ['--report', join(work, 'report.html')]);
+  });
+
+  it('removes its temporary files, and refuses a bad --shards', async () => {
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith('codeguide-shards-') && !d.startsWith('codeguide-shards-test-')).length;
+    await runCli('validate', '--bundle', bundlePath, '--shards', '5', '--out', join(work, 'o'), join(DHCS, 'sample', 'encounters.jsonl'));
+    const after = readdirSync(tmpdir()).filter((d) => d.startsWith('codeguide-shards-') && !d.startsWith('codeguide-shards-test-')).length;
+    expect(after).toBe(before);
+    const bad = await runCli('validate', '--bundle', bundlePath, '--shards', 'many', join(DHCS, 'sample', 'encounters.jsonl'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--shards takes auto or a whole number/);
+  });
+
+  it('auto: files below the threshold in memory, larger ones in shards; unknown sizes decide on the way', async () => {
+    expect(shardCount(undefined, 1000)).toBe(0);
+    expect(shardCount('auto', SHARD_MIN_BYTES)).toBeGreaterThan(1);
+    expect(shardCount(undefined, 0)).toBeNull();
+    const bundle = await bundleOf(DHCS);
+    const lines = generated(3000, 5);
+    const want = bundle.validate(lines);
+    // Standard input: held until minBytes have been read, then sharded.
+    for (const minBytes of [1, 100_000, Infinity]) {
+      const judge = new Judge(bundle as never, {}, null, minBytes);
+      lines.forEach((l, i) => judge.add(l, null, 200 * (i + 1)));
+      const got = [...judge.results()].map(([r]) => r);
+      judge.dispose();
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('more records than one block of the record → shard table (70,000 lines, 5 shards)', async () => {
+    const bundle = await bundleOf(DHCS);
+    const lines = generated(70_000, 3);
+    const judge = new Judge(bundle as never, {}, 5);
+    lines.forEach((l) => judge.add(l, null, 0));
+    const got = [...judge.results()].map(([r]) => r);
+    judge.dispose();
+    expect(got).toEqual(bundle.validate(lines));
+  });
+});
+
+describe('the bundle\'s shardKey', () => {
+  it('separates lines that never meet: validating each shard alone gives validate()\'s results', async () => {
+    const bundle = (await bundleOf(DHCS)) as Awaited<ReturnType<typeof bundleOf>> & { shardKey(l: unknown, o?: unknown): string | null };
+    for (const seed of [1, 2, 3]) {
+      const lines = generated(2000, seed);
+      const want = bundle.validate(lines);
+      const shards = new Map<string, number[]>();
+      lines.forEach((l, i) => {
+        const key = bundle.shardKey(l) ?? `alone ${i}`;
+        shards.set(key, [...(shards.get(key) ?? []), i]);
+      });
+      // Many shards: the key is finer than "everything together".
+      expect(shards.size).toBeGreaterThan(50);
+      const got = new Array(lines.length);
+      for (const indexes of shards.values()) {
+        bundle.validate(indexes.map((i) => lines[i])).forEach((r, k) => { got[indexes[k]!] = { ...r, index: indexes[k] }; });
+      }
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('is null for a record that is not valid, and the same for lines of one member', async () => {
+    const bundle = (await bundleOf(DHCS)) as unknown as { shardKey(l: unknown, o?: unknown): string | null };
+    expect(bundle.shardKey({ claimId: 'C1' })).toBeNull();
+    expect(bundle.shardKey(42)).toBeNull();
+    const a = generated(2, 9).map((l) => ({ ...l, memberId: 'M7' }));
+    expect(bundle.shardKey(a[0])).toBe(bundle.shardKey(a[1]));
+    expect(bundle.shardKey(a[0])).not.toBeNull();
+  });
+});
+
+describe('shard entries', () => {
+  it('come back exactly as written, numbers JSON cannot carry included', () => {
+    const values = [{ a: 1, b: 'x\ny', c: null, d: [1, 2] }, { units: Infinity, n: -Infinity, z: NaN }, JSON.parse('{"__proto__":{"x":1},"k":"\\u2028"}'), 'null', [null, 1e999]];
+    for (const v of values) {
+      const line = encodeEntry(v);
+      expect(line.endsWith('\n')).toBe(true);
+      expect(line.slice(0, -1)).not.toContain('\n');
+      expect(decodeEntry(line.slice(0, -1))).toEqual(v);
+    }
+    expect(Object.hasOwn(decodeEntry(encodeEntry(values[2]).slice(0, -1)) as object, '__proto__')).toBe(true);
+  });
+
+  it('spread over every shard', () => {
+    const counts = new Array(16).fill(0);
+    for (let i = 0; i < 16_000; i++) counts[shardOf(`M${i}`, 16)]++;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+  });
+});
