@@ -8,14 +8,21 @@ const VERSION = { type: 'string', value: 'V', description: 'only this edition of
 
 export const compileSpec: CommandSpec = {
   name: 'compile',
-  usage: 'codeguide compile <rule-dir> [--version V] [--profile FILE] --out FILE.mjs',
-  description: '<rule-dir> is a guidance folder (every edition) or one edition\'s folder. The examples in the rule files run first; nothing is written unless every one comes out as expected. Beside FILE.mjs go FILE.d.ts, FILE.d.mts and FILE.manifest.json.',
+  usage: 'codeguide compile <rule-dir> [--version V] [--profile FILE] (--out FILE.mjs | --target sql --dialect duckdb|postgres|spark [--as-of DATE] --out FILE.sql)',
+  description: '<rule-dir> is a guidance folder (every edition) or one edition\'s folder. The examples in the rule files run first; nothing is written unless every one comes out as expected. Beside FILE.mjs go FILE.d.ts, FILE.d.mts and FILE.manifest.json. With --target sql, one SQL script instead: reference tables, codeguide_settings (as_of) and the view codeguide_results over a table encounter_lines (README, "Running inside a warehouse").',
   options: {
-    out: { type: 'string', value: 'FILE.mjs', description: 'where to write the bundle' },
+    out: { type: 'string', value: 'FILE.mjs', description: 'where to write the bundle (or, with --target sql, the SQL script FILE.sql)' },
     version: VERSION,
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) to compile in: its selections among the choices the rules declare' },
+    target: { type: 'string', value: 'js|sql', description: 'a JavaScript bundle (default) or a SQL script' },
+    dialect: { type: 'string', value: 'duckdb|postgres|spark', description: 'with --target sql: the SQL dialect' },
+    'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'with --target sql: the script\'s default as_of (judge by the newest edition published on or before it; default: the newest)' },
   },
-  examples: ['codeguide compile rules/dhcs-ecm-cs --out dist/dhcs-ecm-cs.mjs', 'codeguide compile rules/dhcs-ecm-cs --version 1.2 --out dist/dhcs-1.2.mjs'],
+  examples: [
+    'codeguide compile rules/dhcs-ecm-cs --out dist/dhcs-ecm-cs.mjs',
+    'codeguide compile rules/dhcs-ecm-cs --version 1.2 --out dist/dhcs-1.2.mjs',
+    'codeguide compile rules/dhcs-ecm-cs --target sql --dialect postgres --out dist/dhcs-ecm-cs.postgres.sql',
+  ],
 };
 
 export const checkSpec: CommandSpec = {
@@ -55,6 +62,13 @@ function exitCode(result: CheckResult): number {
 export async function compileCommand(rest: string[], err: Out): Promise<number> {
   const { values, positionals } = args(rest, compileSpec.options);
   const dir = oneDir(positionals);
+  const kind = values.target ?? 'js';
+  if (kind !== 'js' && kind !== 'sql') throw new UsageError(`unknown --target "${String(kind)}" (js or sql)`);
+  if (kind === 'sql') {
+    const { compileSqlCommand } = await import('./compile-sql.ts');
+    return compileSqlCommand(dir, values, err, (r) => { summarise(r, err, false); return exitCode(r); });
+  }
+  for (const option of ['dialect', 'as-of'] as const) if (values[option] !== undefined) throw new UsageError(`--${option} goes with --target sql`);
   if (typeof values.out !== 'string') throw new UsageError('compile needs --out FILE.mjs');
   const result = await compile(dir, { version: values.version as string | undefined, profile: values.profile as string | undefined });
   report(result.diagnostics, err);

@@ -20,7 +20,7 @@ import type { ChoiceCatalog } from '../profile/profile.ts';
 /** validate's options, usage and examples: the help text is made from them and the arguments are parsed against them. */
 export const validateSpec: CommandSpec = {
   name: 'validate',
-  usage: 'codeguide validate (--rules <rule-dir> [--version V] | --bundle FILE.mjs) [--profile FILE] [--as-of DATE] [--format jsonl|csv|x12] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
+  usage: 'codeguide validate (--rules <rule-dir> [--version V] [--engine js|duckdb] | --bundle FILE.mjs) [--profile FILE] [--as-of DATE] [--format jsonl|csv|x12|parquet] [--out FILE] [--out-format jsonl|csv] [--report FILE.html] <input-file | ->',
   description: 'Judges every record of an encounter file (JSON Lines, CSV, or X12 837P/837I) and writes one result per record, in input order, to --out (replaced only when complete) or standard output; counts by status and finding category go to standard error. Exit 0: every line accepted or out of scope; 1: some line rejected or invalid, or an 837 envelope fault; 2: could not run (bad arguments, unreadable input, unwritable output).',
   options: {
     bundle: { type: 'string', value: 'FILE.mjs', description: 'judge with a compiled bundle (fast start: the compiler is not loaded)' },
@@ -32,6 +32,7 @@ export const validateSpec: CommandSpec = {
     report: { type: 'string', value: 'FILE.html', description: 'also write a self-contained HTML run report' },
     'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
+    engine: { type: 'string', value: 'js|duckdb', description: 'with --rules: judge in this process (js, default) or inside embedded DuckDB (the SQL script; for files larger than memory; reads Parquet too)' },
     shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: none below 32 MB, then one per 2 MB; 0: all in memory)' },
   },
   examples: [
@@ -39,6 +40,7 @@ export const validateSpec: CommandSpec = {
     'codeguide validate --rules rules/dhcs-ecm-cs --report run.html claims-837p.x12 > results.jsonl',
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out-format csv --out results.csv lines.csv',
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --as-of 2023-12-31 encounters.jsonl',
+    'codeguide validate --rules rules/dhcs-ecm-cs --engine duckdb --out results.jsonl encounters.parquet',
   ],
 };
 
@@ -49,8 +51,12 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   const { values, positionals } = args(rest, validateSpec.options);
   if (positionals.length !== 1) throw new UsageError('validate needs one input file (or - for standard input)');
   if ((values.rules === undefined) === (values.bundle === undefined)) throw new UsageError('validate needs either --rules <rule-dir> or --bundle FILE.mjs');
-  const format = values.format as InputFormat | undefined;
-  if (format !== undefined && !INPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv or x12)`);
+  const engine = values.engine ?? 'js';
+  if (engine !== 'js' && engine !== 'duckdb') throw new UsageError(`unknown --engine "${String(engine)}" (js or duckdb)`);
+  if (engine === 'duckdb' && values.rules === undefined) throw new UsageError('--engine duckdb runs the rule files\' SQL script: give --rules <rule-dir> instead of --bundle');
+  const format = values.format as InputFormat | 'parquet' | undefined;
+  if (format === 'parquet' && engine !== 'duckdb') throw new UsageError('--format parquet needs --engine duckdb');
+  if (format !== undefined && format !== 'parquet' && !INPUT_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (jsonl, csv, x12, or parquet with --engine duckdb)`);
   const outFormat = (values['out-format'] ?? 'jsonl') as OutputFormat;
   if (outFormat !== 'jsonl' && outFormat !== 'csv') throw new UsageError(`unknown --out-format "${outFormat}" (jsonl or csv)`);
   try { shardCount(values.shards, 0); } catch (e) { throw new UsageError((e as Error).message); }
@@ -65,12 +71,16 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   }
   if (outPath !== null && reportPath !== null && resolve(outPath) === resolve(reportPath)) throw new UsageError('--out and --report name the same file');
 
-  const loadedValidator = await loadValidator(values, err);
+  const duckdb = engine === 'duckdb' ? await import('./validate-duckdb.ts') : null;
+  // The DuckDB validator is driven by its own judge (DuckDbJudge); the report reads only its meta.
+  const loadedValidator = (duckdb ? await duckdb.duckDbValidator(values, err) : await loadValidator(values, err)) as { validator: Validator; profile: object | null } | null;
   if (loadedValidator === null) return 2;
   const { validator, profile } = loadedValidator;
   if (profile !== null) options.profile = profile;
   const input = await openInput(inputPath);
-  const detected = format ?? detectFormat(input.head);
+  // Parquet (--engine duckdb) is read by DuckDB itself: nothing goes through the readers.
+  const parquet = duckdb !== null && (format === 'parquet' || (format === undefined && input.head.startsWith('PAR1')));
+  const detected = parquet ? 'jsonl' : (format as InputFormat | undefined) ?? detectFormat(input.head);
 
   const writer = new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
   const stop = onInterrupt(writer, outPath, err);
@@ -80,10 +90,10 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
     const progress = createProgress(err, input.size, show);
     // Records go to the judge as they are read (a problem as a placeholder, so that its result keeps its place).
-    const judge = new Judge(validator, options, shardCount(values.shards, input.size));
+    const judge = duckdb ? new duckdb.DuckDbJudge(validator as never, parquet ? inputPath : null) : new Judge(validator, options, shardCount(values.shards, input.size));
     const wantMonth = reportPath !== null;
     try {
-      for await (const item of readItems(detected, input.chunks, inputPath)) {
+      for await (const item of parquet ? [] : readItems(detected, input.chunks, inputPath)) {
         if (isFault(item)) { stats.faults.push(item.fault); continue; }
         let side: Side | null = null;
         let record: unknown;
@@ -101,7 +111,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
       }
       progress.update('validating', judge.count, input.bytesRead());
       let written = 0;
-      for (const [r, month] of judge.results()) {
+      for await (const [r, month] of judge.results()) {
         stats.add(r, month);
         if (!writer.gone) {
           const full = writer.write(r);

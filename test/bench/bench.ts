@@ -131,3 +131,6 @@ if (gc) {
 // The CLI against a plain read-parse-stringify-write pass, per input format; then memory and time at 1M and 10M lines.
 await import('./cli.ts');
 await import('./memory.ts');
+
+// The DuckDB engine over 1M and 10M lines beside the JavaScript CLI (BENCH_LINES picks one size).
+await (await import('./duckdb.ts')).benchDuckDb();

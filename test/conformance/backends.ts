@@ -1,7 +1,7 @@
 /**
  * The conformance suite's back ends and case files. Every back end the
  * compiler has is one entry of {@link BACKENDS}: it evaluates expression
- * probes and judges whole inputs. A new back end (SQL) is one more entry.
+ * probes and judges whole inputs.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,17 +12,20 @@ import { loadBundle } from '../../compiler/examples.ts';
 import { interpret, type LineResult } from '../../compiler/interpret.ts';
 import type { RuleSet } from '../../compiler/model.ts';
 import { probeBundle, probeInterpreter, type Probe, type ProbeOutcome } from '../../compiler/probe.ts';
+import { sqlBackend } from '../sql/conformance-backends.ts';
 
 /** The guidance every case is evaluated against. */
 export const CONFORMANCE_GUIDANCE = 'test/fixtures/conformance/conformance-guidance';
 
-/** One way of running the language: the reference interpreter, emitted JavaScript, and later SQL. */
+/** One way of running the language: the reference interpreter, emitted JavaScript, SQL. */
 export interface Backend {
   name: string;
   /** The value of each probe's expression (see compiler/probe.ts). */
   probe(rs: RuleSet, probes: readonly Probe[]): Promise<ProbeOutcome[]>;
   /** Judge an input with every rule of a loaded rule folder. */
   judge(loaded: LoadResult, lines: readonly unknown[]): Promise<LineResult[]>;
+  /** Let go of what the back end holds (a database server), after a test file. */
+  close?(): Promise<void>;
 }
 
 /** Every back end the compiler has. */
@@ -40,6 +43,9 @@ export const BACKENDS: readonly Backend[] = [
       return mod.validate(lines);
     },
   },
+  // The SQL back end: the script run in embedded DuckDB and in PostgreSQL (test/sql/conformance-backends.ts).
+  sqlBackend('duckdb'),
+  sqlBackend('postgres'),
 ];
 
 /** A record written in a case: fields over the default line. */

@@ -4,7 +4,7 @@
  * compile with; a rule case adds a rule to the conformance guidance and gives
  * the messages of its findings on each line. The meaning is docs/semantics.md.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES } from '../../compiler/diagnostics.ts';
 import type { ProbeOutcome } from '../../compiler/probe.ts';
 import { mustLoad } from '../helpers.ts';
@@ -54,13 +54,15 @@ describe('the case files', () => {
   });
 });
 
+afterAll(async () => { for (const backend of BACKENDS) await backend.close?.(); }, 60_000);
+
 for (const backend of BACKENDS) {
   describe(`expressions through the ${backend.name}`, () => {
     let outcomes: ProbeOutcome[] = [];
     beforeAll(async () => {
       const rs = mustLoad(CONFORMANCE_GUIDANCE).versions[0]!;
       outcomes = await backend.probe(rs, EXPRESSIONS.map(({ c }) => probeOf(c)));
-    });
+    }, 120_000);
     EXPRESSIONS.forEach(({ file, i, c }, k) => {
       it(title(file, i, c), () => {
         const got = outcomes[k]!;

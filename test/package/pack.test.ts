@@ -54,7 +54,7 @@ function appLockfile(tarball: string): unknown {
     const entry = locked[key];
     if (!entry) throw new Error(`${name} is not in package-lock.json`);
     packages[key] = { resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${String(entry.version)}.tgz`, ...entry };
-    todo.push(...Object.keys((entry.dependencies ?? {}) as Record<string, string>));
+    todo.push(...Object.keys((entry.dependencies ?? {}) as Record<string, string>), ...Object.keys((entry.optionalDependencies ?? {}) as Record<string, string>));
   }
   return {
     name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true,
