@@ -43,12 +43,14 @@ function measure(args: string[]): { seconds: number; peakMb: number; ok: boolean
 export async function benchDuckDb(): Promise<void> {
   const sizes = process.env.BENCH_LINES ? [Number(process.env.BENCH_LINES)] : [1_000_000, 10_000_000];
   mkdirSync(DIR, { recursive: true });
-  if (!existsSync('dist/dhcs-ecm-cs.mjs')) spawnSync(process.execPath, ['compiler/bin.mjs', 'compile', RULES, '--out', 'dist/dhcs-ecm-cs.mjs'], { stdio: 'inherit' });
+  // Compiled afresh, so the JS side is the bundle these sources print (not an older dist/ file).
+  const bundle = join(DIR, 'dhcs-ecm-cs.mjs');
+  spawnSync(process.execPath, ['compiler/bin.mjs', 'compile', RULES, '--out', bundle], { stdio: 'ignore' });
   for (const n of sizes) {
     const file = join(DIR, `lines-${n}.jsonl`);
     if (!existsSync(file)) await writeLines(file, n);
     const mb = statSync(file).size / 1e6;
-    const js = measure([process.execPath, 'compiler/bin.mjs', 'validate', '--bundle', 'dist/dhcs-ecm-cs.mjs', '--out', '/dev/null', file]);
+    const js = measure([process.execPath, 'compiler/bin.mjs', 'validate', '--bundle', bundle, '--out', '/dev/null', file]);
     const duck = measure([process.execPath, 'compiler/bin.mjs', 'validate', '--engine', 'duckdb', '--rules', RULES, '--out', '/dev/null', file]);
     const line = (label: string, m: { seconds: number; peakMb: number; ok: boolean }) =>
       console.log(`  ${label.padEnd(28)} ${m.seconds.toFixed(1).padStart(7)} s  ${Math.round(n / m.seconds).toLocaleString('en-US').padStart(10)} lines/s  peak RSS ${m.peakMb.toFixed(0)} MB${m.ok ? '' : '  (failed)'}`);
