@@ -42,10 +42,11 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<{ instanc
   return { instance, connection: await instance.connect() };
 }
 
-function appendRow(app: DuckDBAppender, row: EncounterRow): void {
-  for (const c of ENCOUNTER_COLUMNS) {
+/** Append one row of the given columns (a missing value is null). */
+export function appendRow(app: DuckDBAppender, row: Readonly<Record<string, unknown>>, columns: readonly { name: string; kind: ColumnKind }[] = ENCOUNTER_COLUMNS): void {
+  for (const c of columns) {
     const v = row[c.name];
-    if (v === null) { app.appendNull(); continue; }
+    if (v === null || v === undefined) { app.appendNull(); continue; }
     switch (c.kind) {
       case 'index': app.appendBigInt(BigInt(v as number)); break;
       case 'text': app.appendVarchar(v as string); break;

@@ -10,21 +10,11 @@ import { compileBundle, loadRules } from '../../compiler/compile.ts';
 import { loadBundle } from '../../compiler/examples.ts';
 import { interpret } from '../../compiler/interpret.ts';
 import { validateByHand } from './handwritten.ts';
+import { prng } from '../tools/prng.ts';
 
 const RULES = 'rules/dhcs-ecm-cs';
 const N = Number(process.env.BENCH_LINES ?? 200_000);
 
-/** A small deterministic PRNG (mulberry32), so every run judges the same lines. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(n: number, combos: [string, string[]][]): unknown[] {
   const rand = prng(42);

@@ -15,23 +15,13 @@ import { csvCell } from '../../compiler/io/output.ts';
 import { write837 } from '../tools/make-837.ts';
 import { fileTarget, ResultWriter, type OutputResult } from '../../compiler/io/output.ts';
 import { readItems, type InputFormat } from '../../compiler/io/source.ts';
+import { prng } from '../tools/prng.ts';
 
 const N = Number(process.env.BENCH_CLI_LINES ?? process.env.BENCH_LINES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-cli-'));
 const quiet = { write: () => true };
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
 

@@ -11,22 +11,12 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { prng } from '../tools/prng.ts';
 
 const SIZES = (process.env.BENCH_MEMORY_LINES ?? '1000000,10000000').split(',').map(Number);
 const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-memory-'));
 const CLI = pathToFileURL(resolve('build/compiler/cli.js')).href;
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9008', ['U8']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
 

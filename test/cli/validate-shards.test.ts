@@ -14,23 +14,13 @@ import { Judge, shardCount, SHARD_MIN_BYTES } from '../../compiler/io/judge.ts';
 import { decodeEntry, encodeEntry, shardOf } from '../../compiler/io/shards.ts';
 import { bundleOf, DHCS, mustLoad, runCli } from '../helpers.ts';
 import { write837 } from '../tools/make-837.ts';
+import { prng } from '../tools/prng.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-shards-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const bundlePath = join(work, 'dhcs.mjs');
 beforeAll(() => writeFileSync(bundlePath, compileBundle(mustLoad(DHCS)).js));
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9008', ['U8']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['H0044', ['U2']], ['T1016', ['U8']], ['99213', []], ['G9008', []]];
 const dayOf = (n: number) => new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);

@@ -9,20 +9,11 @@ import { compileBundle } from '../../compiler/compile.ts';
 import { loadBundle } from '../../compiler/examples.ts';
 import { choiceCatalog, loadProfile } from '../../compiler/profile/profile.ts';
 import { DHCS, mustLoad } from '../helpers.ts';
+import { prng } from '../tools/prng.ts';
 
 const N = Number(process.env.BENCH_LINES ?? 200_000);
 type Module = { validate(lines: unknown[], options?: unknown): { findings: unknown[] }[] };
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const loaded = mustLoad(DHCS);
 const rs = loaded.versions[loaded.versions.length - 1]!;

@@ -10,8 +10,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { dateValue, listValue, LIST, VARCHAR } from '@duckdb/node-api';
-import { encounterTableDdl, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
+import { appendRow, encounterTableDdl, openDuckDb, runScript } from '../../compiler/engines/duckdb.ts';
 import { ENCOUNTER_COLUMNS, resultOfRow, type ColumnKind, type EncounterRow, type LineResultShape } from '../../compiler/engines/rows.ts';
 import { formatDay } from '../../runtime/record.js';
 
@@ -59,20 +58,7 @@ export async function duckdbDatabase(columns: readonly Column[] = ENCOUNTER_COLU
     async fill(rows) {
       await connection.run('DELETE FROM encounter_lines');
       const app = await connection.createAppender('encounter_lines');
-      for (const row of rows) {
-        for (const c of columns) {
-          const v = row[c.name];
-          if (v === null || v === undefined) { app.appendNull(); continue; }
-          switch (c.kind) {
-            case 'index': app.appendBigInt(BigInt(v as number)); break;
-            case 'text': app.appendVarchar(v as string); break;
-            case 'double': app.appendDouble(v as number); break;
-            case 'date': app.appendDate(dateValue(v as number)); break;
-            case 'list': app.appendList(listValue(v as (string | null)[]), LIST(VARCHAR)); break;
-          }
-        }
-        app.endRow();
-      }
+      for (const row of rows) appendRow(app, row, columns);
       app.closeSync();
     },
     async rows(query) {

@@ -8,18 +8,7 @@
  */
 import type { RuleSet } from '../../compiler/model.ts';
 import { formatDay, parseDay } from '../../runtime/record.js';
-
-/** mulberry32: a small seeded generator. */
-export function seeded(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as seeded } from '../tools/prng.ts';
 
 export interface GenerateOptions {
   lines: number;
