@@ -118,9 +118,11 @@ if (gc) {
   console.log(`memory: the ${kept.length.toLocaleString('en-US')} results take ${((after - before) / 1e6).toFixed(0)} MB (${Math.round((after - before) / kept.length)} bytes a line)`);
 }
 
+// BENCH_PARTS (comma-separated: bundle, cli, memory, duckdb; default all) runs only some parts.
+const parts = new Set((process.env.BENCH_PARTS ?? 'bundle,cli,memory,duckdb').split(','));
 // The CLI against a plain read-parse-stringify-write pass, per input format; then memory and time at 1M and 10M lines.
-await import('./cli.ts');
-await import('./memory.ts');
+if (parts.has('cli')) await import('./cli.ts');
+if (parts.has('memory')) await import('./memory.ts');
 
 // The DuckDB engine over 1M and 10M lines beside the JavaScript CLI (BENCH_LINES picks one size).
-await (await import('./duckdb.ts')).benchDuckDb();
+if (parts.has('duckdb')) await (await import('./duckdb.ts')).benchDuckDb();
