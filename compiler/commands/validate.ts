@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LineResult } from '../interpret.ts';
-import { isFault, isProblem, placeholderFor, problemResult, type Origin } from '../io/items.ts';
-import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat, type OutputResult } from '../io/output.ts';
+import { isFault, isProblem, placeholderFor, type RecordItem } from '../io/items.ts';
+import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat } from '../io/output.ts';
 import { createProgress, PROGRESS_MIN_BYTES } from '../io/progress.ts';
-import { detectFormat, INPUT_FORMATS, openInput, readItems, type InputFormat } from '../io/source.ts';
+import { detectFormat, INPUT_FORMATS, openInput, readItemBatches, type InputFormat } from '../io/source.ts';
 import { Judge, shardCount, type Validator, type Side } from '../io/judge.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
 import { args, load, loadPlanProfile, profileFor, UsageError, type CommandSpec, type Out } from './shared.ts';
@@ -90,34 +90,41 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
     const progress = createProgress(err, input.size, show);
     // Records go to the judge as they are read (a problem as a placeholder, so that its result keeps its place).
-    const judge = duckdb ? new duckdb.DuckDbJudge(validator as never, parquet ? inputPath : null) : new Judge(validator, options, shardCount(values.shards, input.size));
+    const judge = duckdb ? new duckdb.DuckDbJudge(validator as never, parquet ? inputPath : null) : new Judge(validator, options, shardCount(values.shards, input.size), { stats, format: writer.format });
     const wantMonth = reportPath !== null;
     try {
-      for await (const item of parquet ? [] : readItems(detected, input.chunks, inputPath)) {
-        if (isFault(item)) { stats.faults.push(item.fault); continue; }
-        let side: Side | null = null;
-        let record: unknown;
-        if (isProblem(item)) {
-          record = placeholderFor(item);
-          side = { problem: item.problem };
-          if (item.origin) side.origin = item.origin;
-        } else {
-          record = item.record;
-          if (item.origin !== undefined) side = { origin: item.origin };
-          if (wantMonth) (side ??= {}).month = monthOf(item.record);
+      for await (const batch of parquet ? [] : readItemBatches(detected, input.chunks, inputPath)) {
+        for (let k = 0; k < batch.length; k++) {
+          const item = batch[k]!;
+          if (isFault(item)) { stats.faults.push(item.fault); continue; }
+          let side: Side | null = null;
+          let record: unknown;
+          if (isProblem(item)) {
+            record = placeholderFor(item);
+            side = { problem: item.problem };
+            if (item.origin) side.origin = item.origin;
+          } else {
+            record = item.record;
+            if (item.origin !== undefined) side = { origin: item.origin };
+            if (wantMonth) (side ??= {}).month = monthOf(item.record);
+          }
+          judge.add(record, side, input.bytesRead(), (item as RecordItem).text);
         }
-        judge.add(record, side, input.bytesRead());
-        if ((judge.count & 0xfff) === 0) progress.update('reading', judge.count, input.bytesRead());
+        progress.update('reading', judge.count, input.bytesRead());
       }
       progress.update('validating', judge.count, input.bytesRead());
-      let written = 0;
-      for await (const [r, month] of judge.results()) {
-        stats.add(r, month);
-        if (!writer.gone) {
-          const full = writer.write(r);
-          if (full !== undefined) await full;
+      const writing = (written: number): void => progress.update('writing', written, input.bytesRead());
+      if (judge instanceof Judge) await judge.write(writer, writing);
+      else {
+        let written = 0;
+        for await (const [r, month] of judge.results()) {
+          stats.add(r, month);
+          if (!writer.gone) {
+            const full = writer.write(r);
+            if (full !== undefined) await full;
+          }
+          if ((++written & 0xfff) === 0) writing(written);
         }
-        if ((++written & 0xfff) === 0) progress.update('writing', written, input.bytesRead());
       }
     } finally {
       judge.dispose();

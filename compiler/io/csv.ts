@@ -68,6 +68,11 @@ class RowParser extends Parser {
 
 /** Read CSV records from a byte stream. */
 export async function* readCsv(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem> {
+  for await (const batch of readCsvBatches(source)) yield* batch;
+}
+
+/** readCsv, the items of each chunk at once. */
+export async function* readCsvBatches(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem[]> {
   const queue: ReadItem[] = [];
   const utf8 = new Utf8Watch();
   let header: string[] | null = null;
@@ -146,11 +151,11 @@ export async function* readCsv(source: AsyncIterable<Uint8Array | string>): Asyn
     parser.write(chunk);
     // csv-parse reports records synchronously through the callbacks; wait only when it is behind.
     if (queue.length === 0 && parser.writableLength > 0) await new Promise((r) => setImmediate(r));
-    yield* queue.splice(0);
+    if (queue.length > 0) yield queue.splice(0);
   }
   utf8.end();
   parser.end();
   await finished;
-  yield* queue.splice(0);
-  if (failed !== null) yield { fault: `the CSV reader stopped: ${(failed as Error).message}` };
+  if (queue.length > 0) yield queue.splice(0);
+  if (failed !== null) yield [{ fault: `the CSV reader stopped: ${(failed as Error).message}` }];
 }

@@ -31,6 +31,8 @@ export interface Origin {
 export interface RecordItem {
   record: unknown;
   origin?: Origin;
+  /** The record's JSON text, when it was read as one (a JSON Lines line): parsing it again gives `record`. */
+  text?: string;
 }
 
 /** One input record the reader could not read: judged `invalid` with this message. */

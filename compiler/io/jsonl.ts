@@ -23,6 +23,11 @@ const NL = 10;
  * rather than starting another; a byte-order mark at the start is skipped.
  */
 export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem> {
+  for await (const batch of readJsonLineBatches(source)) yield* batch;
+}
+
+/** readJsonLines, the items of each chunk at once (a record item carries its line's text). */
+export async function* readJsonLineBatches(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem[]> {
   let lineNo = 0;
   let offset = 0; // bytes of the input before the current chunk
   let lineStart = 0; // absolute offset of the current line's first byte
@@ -30,14 +35,15 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
   let pendingLength = 0;
   let tooLong = false; // the current line is past the limit: count it, keep none of it
   for await (const raw of source) {
+    const batch: ReadItem[] = [];
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     let pos = 0;
     let nl = chunk.indexOf(NL, pos);
     // A line begun in an earlier chunk ends here.
     if (nl !== -1 && (pendingLength > 0 || tooLong)) {
       lineNo++;
-      if (tooLong) yield tooLongProblem(lineNo, pendingLength + (nl - pos));
-      else yield judgeBytes(Buffer.concat([...pending, chunk.subarray(pos, nl)]), lineNo, lineStart);
+      if (tooLong) batch.push(tooLongProblem(lineNo, pendingLength + (nl - pos)));
+      else batch.push(judgeBytes(Buffer.concat([...pending, chunk.subarray(pos, nl)]), lineNo, lineStart));
       pending = [];
       pendingLength = 0;
       tooLong = false;
@@ -53,7 +59,7 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
         const lines = block.toString('utf8').split('\n');
         for (const text of lines) {
           lineNo++;
-          yield judgeText(text, lineNo, text.length * 3 > LINE_LIMITS.bytes ? Buffer.byteLength(text) : text.length);
+          batch.push(judgeText(text, lineNo, text.length * 3 > LINE_LIMITS.bytes ? Buffer.byteLength(text) : text.length));
         }
         pos = last + 1;
         lineStart = offset + pos;
@@ -63,7 +69,7 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
     // Slow path, line by line, naming the offset of bad bytes.
     while (nl !== -1) {
       lineNo++;
-      yield judgeBytes(chunk.subarray(pos, nl), lineNo, lineStart);
+      batch.push(judgeBytes(chunk.subarray(pos, nl), lineNo, lineStart));
       pos = nl + 1;
       lineStart = offset + pos;
       nl = chunk.indexOf(NL, pos);
@@ -75,10 +81,11 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
       else pending.push(Buffer.from(rest)); // copy: the chunk's memory may be reused
     }
     offset += chunk.length;
+    if (batch.length > 0) yield batch;
   }
   if (pendingLength > 0) {
     lineNo++;
-    yield tooLong ? tooLongProblem(lineNo, pendingLength) : judgeBytes(Buffer.concat(pending), lineNo, lineStart);
+    yield [tooLong ? tooLongProblem(lineNo, pendingLength) : judgeBytes(Buffer.concat(pending), lineNo, lineStart)];
   }
 }
 
@@ -111,7 +118,7 @@ export function judgeText(line: string, lineNo: number, byteLength: number): Rea
     const fault = scanJson(text);
     if (fault !== null) return { problem: `line ${lineNo} ${fault}`, ...idsOf(record) };
   }
-  return { record };
+  return { record, text };
 }
 
 function idsOf(record: object): { claimId?: string; lineNumber?: number } {

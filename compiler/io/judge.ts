@@ -1,17 +1,20 @@
 /**
- * Judging a whole input with a bundle, in memory or in shards (compiler/io/shards.ts), with the same results
- * either way: one per record, in input order, each with what the reader knew of it (its problem, its 837
- * origin) and its month of service for the run report.
+ * Judging a whole input with a bundle, in memory or in shards (compiler/io/shards.ts), with the same output
+ * either way: one result per record, in input order, each with what the reader knew of it (its problem, its
+ * 837 origin), counted into the run's statistics (with its month of service for the run report).
  *
  * In memory, every record goes to one `createValidator` and the results come when the input ends. In shards
  * (a large input), each record is written to the temporary shard of its cross-line key (`shardKey`); a
  * record no other line can change (`shardKey` null: not a valid record, or no cross-line rules) is judged at
- * once with `validateLine`. When the input ends each shard is judged on its own and its results written to
- * a file; then the results are read back in input order. Memory holds one shard and two bytes per record.
+ * once with `validateLine`. A JSON Lines record goes to its shard as the line's own text (the reader's first
+ * parse already checked it). When the input ends each shard is judged on its own: its results are counted
+ * and written to a file as the output text itself. The results are then copied back in input order, bytes
+ * to bytes. Memory holds one shard and two bytes per record.
  */
 import type { LineResult } from '../interpret.ts';
+import { monthOf, type RunStats } from '../report/stats.ts';
 import { problemResult, type Origin } from './items.ts';
-import type { OutputResult } from './output.ts';
+import type { OutputResult, ResultFormat, ResultWriter } from './output.ts';
 import { encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, shardOf } from './shards.ts';
 
 /** What validate needs of a bundle. */
@@ -26,10 +29,22 @@ export interface Validator {
 /** What the CLI keeps about a record until its result is written: the reader's problem, its 837 origin, its month. */
 export interface Side { problem?: string; origin?: Origin; month?: string | null }
 
-/** Inputs at least this large are judged in shards (`--shards auto`). */
-export const SHARD_MIN_BYTES = 32 << 20;
-/** Input bytes per shard (`--shards auto`): about 10,000 JSON Lines records, judged in well under 100 MB. */
-export const SHARD_BYTES = 2 << 20;
+/** Where results go: the run's counts, and the format that turns a result into its output text. */
+export interface ResultSink { stats: RunStats; format: ResultFormat }
+
+/**
+ * Inputs at least this large are judged in shards (`--shards auto`). Measured with the DHCS bundle on
+ * generated JSON Lines (about 170 bytes a line): judged in memory, 200,000 lines (34 MB) peak at about
+ * 180 MB RSS and 500,000 (85 MB) at about 400 MB, while shards hold any size near 150 MB. In memory is
+ * faster, so it is kept up to where its peak nears the 256 MB the CLI promises for any input.
+ */
+export const SHARD_MIN_BYTES = 48 << 20;
+/**
+ * Input bytes per shard (`--shards auto`): about 25,000 JSON Lines records, judged in about 30 MB. Fewer,
+ * larger shards cost less per record (each has a file, a writer's block and a reader's block in the merge);
+ * 10,000,000 lines (1.8 GB) make about 450 shards.
+ */
+export const SHARD_BYTES = 4 << 20;
 /** Shards for an input of unknown size (standard input) that passes SHARD_MIN_BYTES. */
 export const SHARDS_UNKNOWN_SIZE = 64;
 /** At most this many shards (two bytes per record say which). */
@@ -55,8 +70,9 @@ export function shardCount(option: unknown, size: number): number | null {
   return n;
 }
 
-type Entry = [record: unknown, side: Side | null];
+type Held = [record: unknown, side: Side | null, text: string | undefined];
 
+/** Judges every record of an input and writes the results in input order (see the top of this file). */
 export class Judge {
   /** Records added so far. */
   count = 0;
@@ -64,31 +80,31 @@ export class Judge {
   /** Per record index, what the reader knew of it (a dense list: most records of an 837 have an origin). */
   private sides: (Side | undefined)[] = [];
   /** Records held while the size of an input is unknown. */
-  private held: Entry[] | null = null;
+  private held: Held[] | null = null;
   private sharded: Sharded | null = null;
 
   /**
    * `shards`: how many (0: in memory; null: decide once `minBytes` of input have been read — in memory if the
    * input ends before, else in SHARDS_UNKNOWN_SIZE shards).
    */
-  constructor(private readonly validator: Validator, private readonly options: object, shards: number | null, private readonly minBytes = SHARD_MIN_BYTES) {
+  constructor(private readonly validator: Validator, private readonly options: object, shards: number | null, private readonly sink: ResultSink, private readonly minBytes = SHARD_MIN_BYTES) {
     const canShard = typeof validator.shardKey === 'function' && typeof validator.validateLine === 'function' && typeof validator.createValidator === 'function';
-    if (shards === null) this.held = [];
-    else if (shards > 0 && canShard) this.sharded = new Sharded(validator, options, shards);
-    if (!canShard && shards === null) this.held = null;
+    if (shards === null && canShard) this.held = [];
+    else if (shards !== null && shards > 0 && canShard) this.sharded = new Sharded(validator, options, shards, sink);
   }
 
-  add(record: unknown, side: Side | null, bytesRead: number): void {
+  /** Add the next record; `text` is its JSON text when it was read as one (a JSON Lines line), to be parsed again in a shard. */
+  add(record: unknown, side: Side | null, bytesRead: number, text?: string): void {
     const index = this.count++;
-    if (this.sharded !== null) return this.sharded.add(index, record, side);
+    if (this.sharded !== null) return this.sharded.add(index, record, side, text);
     if (this.held !== null) {
-      this.held.push([record, side]);
+      this.held.push([record, side, text]);
       if (bytesRead >= this.minBytes) {
         // Large after all: shard what was held, and everything after it.
         const held = this.held;
         this.held = null;
-        this.sharded = new Sharded(this.validator, this.options, SHARDS_UNKNOWN_SIZE);
-        held.forEach(([r, s], i) => this.sharded!.add(i, r, s));
+        this.sharded = new Sharded(this.validator, this.options, SHARDS_UNKNOWN_SIZE, this.sink);
+        held.forEach(([r, s, t], i) => this.sharded!.add(i, r, s, t));
       }
       return;
     }
@@ -101,25 +117,35 @@ export class Judge {
     if (side !== null) this.sides[index] = side;
   }
 
-  /** Every result, in input order, with its month of service. */
-  *results(): Generator<[OutputResult, string | null]> {
-    if (this.sharded !== null) {
-      yield* this.sharded.results(this.count);
-      return;
-    }
+  /**
+   * Count every result and write it to `writer` (its format is the sink's), in input order; `progress` is
+   * told how many were written now and then. Nothing more is written once the reader has gone (EPIPE), but
+   * every result is still counted.
+   */
+  async write(writer: ResultWriter, progress: (written: number) => void = () => {}): Promise<void> {
+    if (this.sharded !== null) return this.sharded.write(this.count, writer, progress);
     if (this.held !== null) {
       this.held.forEach(([r, s], i) => this.addInMemory(i, r, s));
       this.held = null;
     }
     if (this.run === null) return;
+    const { stats } = this.sink;
     const sides = this.sides;
     this.sides = [];
     const results = this.run.finish();
+    this.run = null;
     for (let i = 0; i < results.length; i++) {
       const result = results[i]!;
+      results[i] = null as never; // written: let it go
       const side = sides[result.index];
       if (side !== undefined) sides[result.index] = undefined;
-      yield [withSide(result, side), side?.month ?? null];
+      const r = withSide(result, side);
+      stats.add(r, side?.month ?? null);
+      if (!writer.gone) {
+        const full = writer.write(r);
+        if (full !== undefined) await full;
+      }
+      if ((i & 0xfff) === 0xfff) progress(i + 1);
     }
   }
 
@@ -143,18 +169,21 @@ function collecting(validator: Validator, options: object): { add(line: unknown)
   return { add: (line) => lines.push(line), finish: () => validator.validate(lines, options) };
 }
 
-/** The sharded judge: shard files 0..n-1 hold [index, record, side]; file n holds the results judged alone. */
+/**
+ * The sharded judge: shard files 0..n-1 hold the records; file n holds the output text of the records judged
+ * alone, and results-s the output text of shard s, one entry a line (see resultEntry).
+ */
 class Sharded {
   private readonly folder = new ShardFolder();
   private readonly writers: EntryWriter[];
   /** Per record, the file its result comes from: blocks of WHERE_BLOCK records (two bytes each, never copied to grow). */
   private readonly where: Uint16Array[] = [];
 
-  constructor(private readonly validator: Validator, private readonly options: object, private readonly n: number) {
+  constructor(private readonly validator: Validator, private readonly options: object, private readonly n: number, private readonly sink: ResultSink) {
     this.writers = Array.from({ length: n + 1 }, (_, s) => new EntryWriter(this.folder.path(s === n ? 'alone' : `shard-${s}`), SHARD_BLOCK));
   }
 
-  add(index: number, record: unknown, side: Side | null): void {
+  add(index: number, record: unknown, side: Side | null, text: string | undefined): void {
     const key = side?.problem === undefined ? this.validator.shardKey!(record, this.options) : null;
     const block = Math.floor(index / WHERE_BLOCK);
     while (this.where.length <= block) this.where.push(new Uint16Array(WHERE_BLOCK));
@@ -163,37 +192,56 @@ class Sharded {
       where[index % WHERE_BLOCK] = this.n;
       const result = this.validator.validateLine!(record, this.options);
       result.index = index;
-      this.writers[this.n]!.addLine(resultEntry([withSide(result, side), side?.month ?? null]));
+      const r = withSide(result, side);
+      this.sink.stats.add(r, side?.month ?? null);
+      this.writers[this.n]!.addLine(resultEntry(this.sink.format.text(r)));
     } else {
       const s = shardOf(key, this.n);
       where[index % WHERE_BLOCK] = s;
-      this.writers[s]!.addLine(recordEntry(index, record, side));
+      this.writers[s]!.addLine(recordEntry(index, record, side, text));
     }
   }
 
-  *results(count: number): Generator<[OutputResult, string | null]> {
+  /** Judge each shard on its own (counting its results and writing their text beside it), then copy the text out in input order. */
+  async write(count: number, writer: ResultWriter, progress: (written: number) => void): Promise<void> {
     for (const w of this.writers) w.flush();
-    // Judge each shard on its own; its results go to a file beside it.
+    const { stats, format } = this.sink;
+    const months = stats.detailed;
     for (let s = 0; s < this.n; s++) {
+      if (this.writers[s]!.count === 0) continue;
       const entries = readEntries(this.folder.path(`shard-${s}`)) as [number, unknown, Side | null][];
-      if (entries.length === 0) continue;
       const run = this.validator.createValidator!(this.options);
+      const month: (string | null)[] = [];
       for (const entry of entries) {
+        // A record read as JSON text has no side; its month comes from the record, as the reader's side would have had it.
+        if (months) month.push(entry[2]?.month ?? (entry[2] === null ? monthOf(entry[1]) : null));
         run.add(entry[1]);
         entry[1] = null; // the validator keeps what it needs
       }
       const results = run.finish();
       const out = new EntryWriter(this.folder.path(`results-${s}`));
-      results.forEach((result, k) => {
+      for (let k = 0; k < results.length; k++) {
+        const result = results[k]!;
         const [index, , side] = entries[k]!;
         result.index = index;
-        out.addLine(resultEntry([withSide(result, side), side?.month ?? null]));
-      });
+        const r = withSide(result, side);
+        stats.add(r, months ? month[k]! : null);
+        out.addLine(resultEntry(format.text(r)));
+      }
       out.flush();
     }
+    if (writer.gone) return;
     const readers = Array.from({ length: this.n + 1 }, (_, s) => (s === this.n || this.writers[s]!.count > 0 ? new EntryReader(this.folder.path(s === this.n ? 'alone' : `results-${s}`), READ_BLOCK) : null));
     try {
-      for (let i = 0; i < count; i++) yield readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!.next() as [OutputResult, string | null];
+      for (let i = 0; i < count && !writer.gone; i++) {
+        const reader = readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!;
+        const bytes = reader.line();
+        const full = bytes[reader.start] === TEXT
+          ? writer.writeBytes(bytes, reader.start + 1, reader.end + 1)
+          : writer.writeText(JSON.parse(bytes.toString('utf8', reader.start + 1, reader.end)) as string);
+        if (full !== undefined) await full;
+        if ((i & 0xfff) === 0xfff) progress(i + 1);
+      }
     } finally {
       for (const r of readers) r?.close();
     }
@@ -204,6 +252,30 @@ class Sharded {
   }
 }
 
+const TEXT = 84; // T
+
+/**
+ * A result's output text as a line of a results file: `T` and the text itself when its only line break is
+ * its last character (always for JSON Lines; CSV unless a cell holds a line break), else `Q` and the text as
+ * a JSON string.
+ */
+function resultEntry(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl === text.length - 1 ? `T${text}` : `Q${JSON.stringify(text)}\n`;
+}
+
+/**
+ * A record as a line of a shard file: `R` with its index and the JSON line's own text when it has one (and
+ * the reader knew nothing else of it but its month, which comes back from the record); else `J` and
+ * `[index, record, side]` as JSON when JSON carries them exactly, else a structured clone (shards.ts).
+ */
+function recordEntry(index: number, record: unknown, side: Side | null, text: string | undefined): string {
+  if (text !== undefined && (side === null || (side.problem === undefined && side.origin === undefined))) return `R${index} ${text}\n`;
+  const json = JSON.stringify(record) as string | undefined;
+  if (typeof json !== 'string' || (json.includes('null') && hasNonFinite(record)) || (side !== null && !sideExact(side))) return encodeEntry([index, record, side]);
+  return `J[${index},${json},${JSON.stringify(side)}]\n`;
+}
+
 /** Are the values of an object (not nested) all text, booleans, null or finite numbers? */
 function flatAndExact(o: object): boolean {
   for (const k in o) {
@@ -211,26 +283,6 @@ function flatAndExact(o: object): boolean {
     if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v === 'object') return false;
   }
   return true;
-}
-
-/**
- * A result's shard line: one JSON text when JSON carries it exactly, else encodeEntry's structured clone.
- * Only a result's numbers and lists are looked at.
- */
-function resultEntry(entry: [OutputResult, string | null]): string {
-  const r = entry[0] as OutputResult & Record<string, unknown>;
-  for (const k in r) {
-    const v = r[k];
-    if (typeof v === 'number' ? !Number.isFinite(v) : v !== null && typeof v === 'object' && hasNonFinite(v)) return encodeEntry(entry);
-  }
-  return `J${JSON.stringify(entry)}\n`;
-}
-
-/** `[index, record, side]` as a shard line: the record's JSON text is searched for numbers JSON cannot carry only when it shows a null. */
-function recordEntry(index: number, record: unknown, side: Side | null): string {
-  const text = JSON.stringify(record) as string | undefined;
-  if (typeof text !== 'string' || (text.includes('null') && hasNonFinite(record)) || (side !== null && !sideExact(side))) return encodeEntry([index, record, side]);
-  return `J[${index},${text},${JSON.stringify(side)}]\n`;
 }
 
 /** Does JSON carry what the reader knew of a record exactly? */

@@ -7,7 +7,8 @@
  * backpressure, and a reader that goes away (EPIPE, `| head -1`) ends the
  * writing quietly.
  */
-import { createWriteStream, existsSync, mkdirSync, realpathSync, renameSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { LineResult } from '../interpret.ts';
 import type { Origin } from './items.ts';
@@ -24,13 +25,18 @@ export class WriteError extends Error {}
 /** Where a command writes text: process.stdout, or a test's collector. */
 export interface TextOut { write(s: string): boolean | void }
 
-/** Something that takes text with backpressure and can be finished or abandoned. */
-interface Target {
-  write(text: string): Promise<void> | void;
+/** Something that takes bytes (or text) with backpressure and can be finished or abandoned. */
+export interface Target {
+  /** Write; a promise when the target is full and the caller should wait. */
+  write(bytes: Uint8Array | string): Promise<void> | void;
   close(): Promise<void>;
   abort(): void;
   /** The reader went away (EPIPE): nothing more will be written. */
   readonly gone: boolean;
+  /** Bytes the writer gathers before handing them over. */
+  readonly block: number;
+  /** The target is done with a block when write returns (so the writer may fill it again). */
+  readonly copies: boolean;
 }
 
 /** The CSV columns that hold a result's findings, after the result's own fields. */
@@ -45,61 +51,154 @@ export function resultFields(r: OutputResult | null): string[] {
   return r === null ? CORE_FIELDS : Object.keys(r).filter((k) => k !== 'findings' && k !== 'origin');
 }
 
+const CSV_SPECIAL = /[",\r\n]/;
+
 /** One CSV cell, quoted when it must be (RFC 4180). */
 export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v); // digits, sign, dot, e, Infinity, NaN: never quoted
+  const s = String(v);
+  return CSV_SPECIAL.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The CSV row of a result: its fields, then findings as `;`-joined rules, categories and severities and messages one per line of the cell, then its origin. */
 export function csvRow(r: OutputResult, fields: readonly string[], withOrigin: boolean): string {
   const f = r.findings;
-  const cells: unknown[] = fields.map((k) => (r as Record<string, unknown>)[k]);
-  cells.push(f.map((x) => x.rule).join(';'), f.map((x) => x.category).join(';'), f.map((x) => x.severity).join(';'), f.map((x) => x.message).join('\n'));
+  let row = '';
+  for (let i = 0; i < fields.length; i++) row += `${csvCell((r as Record<string, unknown>)[fields[i]!])},`;
+  if (f.length === 0) row += ',,,';
+  else {
+    let rules = f[0]!.rule;
+    let categories = f[0]!.category;
+    let severities: string = f[0]!.severity;
+    let messages = f[0]!.message;
+    for (let k = 1; k < f.length; k++) {
+      rules += `;${f[k]!.rule}`;
+      categories += `;${f[k]!.category}`;
+      severities += `;${f[k]!.severity}`;
+      messages += `\n${f[k]!.message}`;
+    }
+    row += `${csvCell(rules)},${csvCell(categories)},${csvCell(severities)},${csvCell(messages)}`;
+  }
   if (withOrigin) {
     const o = r.origin;
-    cells.push(o?.file, o?.interchange, o?.group, o?.transaction, o?.claim, o?.line, o?.segment);
+    row += `,${csvCell(o?.file)},${csvCell(o?.interchange)},${csvCell(o?.group)},${csvCell(o?.transaction)},${csvCell(o?.claim)},${csvCell(o?.line)},${csvCell(o?.segment)}`;
   }
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  return `${row}\r\n`;
 }
 
-/** Writes results in order, in blocks, through a target. */
+/**
+ * How results become text: a JSON Lines line, or a CSV row whose columns are the first rendered result's
+ * fields (a bundle's results all have the same), with the header made from the same fields.
+ */
+export class ResultFormat {
+  private fields: string[] | null = null;
+
+  constructor(readonly format: OutputFormat, readonly withOrigin: boolean) {}
+
+  /** The text of one result, its line break included. */
+  text(r: OutputResult): string {
+    if (this.format !== 'csv') return `${JSON.stringify(r)}\n`;
+    return csvRow(r, (this.fields ??= resultFields(r)), this.withOrigin);
+  }
+
+  /** What comes before the first result: the CSV header (from the fields of the first result rendered, if any). */
+  header(): string {
+    if (this.format !== 'csv') return '';
+    this.fields ??= resultFields(null);
+    return `${[...this.fields, ...FINDING_COLUMNS, ...(this.withOrigin ? ORIGIN_COLUMNS : [])].join(',')}\r\n`;
+  }
+}
+
+/**
+ * Writes results in order through a target, gathering their text in blocks of bytes (1 MiB for a file,
+ * written synchronously; 64 KiB for a stream, handed over with backpressure).
+ */
 export class ResultWriter {
-  private buffer = '';
+  readonly format: ResultFormat;
+  private bytes: Buffer;
+  private at = 0;
   private started = false;
-  private fields: string[] = [];
   count = 0;
 
-  constructor(private readonly target: Target, private readonly format: OutputFormat, private readonly withOrigin: boolean) {}
+  constructor(private readonly target: Target, format: OutputFormat, withOrigin: boolean) {
+    this.format = new ResultFormat(format, withOrigin);
+    this.bytes = Buffer.allocUnsafe(target.block);
+  }
 
   /** True once the reader of standard output went away. */
   get gone(): boolean { return this.target.gone; }
 
   /** Add one result; when a block is handed to the target, a promise that resolves when it can take more. */
   write(result: OutputResult): Promise<void> | undefined {
-    if (!this.started) this.start(result);
-    this.buffer += this.format === 'csv' ? csvRow(result, this.fields, this.withOrigin) : `${JSON.stringify(result)}\n`;
+    const text = this.format.text(result); // first: the first result's fields make the CSV header
+    if (!this.started) this.start();
     this.count++;
-    return this.buffer.length >= 65536 ? this.flush() : undefined;
+    return this.put(text);
   }
 
-  /** The CSV header, from the first result's fields (a bundle's results all have the same). */
-  private start(first: OutputResult | null): void {
+  /** Add a result already rendered by `format.text`. */
+  writeText(text: string): Promise<void> | undefined {
+    if (!this.started) this.start();
+    this.count++;
+    return this.put(text);
+  }
+
+  /** Add the bytes of a result already rendered (`bytes[from, to)`). */
+  writeBytes(bytes: Uint8Array, from: number, to: number): Promise<void> | undefined {
+    if (!this.started) this.start();
+    this.count++;
+    const n = to - from;
+    if (this.at + n > this.bytes.length) {
+      const full = this.flush();
+      if (n > this.bytes.length) return chain(full, () => this.hand(Buffer.from(bytes.subarray(from, to))));
+      if (full !== undefined) return full.then(() => { this.copy(bytes, from, to); });
+    }
+    this.copy(bytes, from, to);
+    return undefined;
+  }
+
+  private copy(bytes: Uint8Array, from: number, to: number): void {
+    this.bytes.set(bytes.subarray(from, to), this.at);
+    this.at += to - from;
+  }
+
+  private put(text: string): Promise<void> | undefined {
+    const room = this.bytes.length - this.at;
+    if (text.length * 3 > room && Buffer.byteLength(text) > room) {
+      const full = this.flush();
+      if (Buffer.byteLength(text) > this.bytes.length) return chain(full, () => this.hand(Buffer.from(text)));
+      if (full !== undefined) return full.then(() => { this.at += this.bytes.write(text, this.at); });
+    }
+    this.at += this.bytes.write(text, this.at);
+    return undefined;
+  }
+
+  /** The first result (or none) is known: the CSV header. */
+  private start(): void {
     this.started = true;
-    if (this.format !== 'csv') return;
-    this.fields = resultFields(first);
-    this.buffer += `${[...this.fields, ...FINDING_COLUMNS, ...(this.withOrigin ? ORIGIN_COLUMNS : [])].join(',')}\r\n`;
+    const header = this.format.header();
+    if (header !== '') this.at += this.bytes.write(header, this.at);
   }
 
-  private async flush(): Promise<void> {
-    const text = this.buffer;
-    this.buffer = '';
-    if (text !== '' && !this.target.gone) await this.target.write(text);
+  private hand(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.target.gone) return undefined;
+    const done = this.target.write(bytes);
+    return done === undefined ? undefined : done;
+  }
+
+  /** Hand the gathered block to the target. */
+  private flush(): Promise<void> | undefined {
+    if (this.at === 0) return undefined;
+    const bytes = this.bytes.subarray(0, this.at);
+    if (!this.target.copies) this.bytes = Buffer.allocUnsafe(this.target.block);
+    this.at = 0;
+    return this.hand(bytes);
   }
 
   /** Everything is written: flush, and (for a file) move it into place. */
   async close(): Promise<void> {
-    if (!this.started) this.start(null);
+    if (!this.started) this.start();
     await this.flush();
     await this.target.close();
   }
@@ -110,11 +209,25 @@ export class ResultWriter {
   }
 }
 
+/** Run `then` after `first` (when it is a promise), else at once. */
+function chain(first: Promise<void> | undefined, then: () => Promise<void> | undefined): Promise<void> | undefined {
+  return first === undefined ? then() : first.then(then);
+}
+
 type Emitter = TextOut & { once?: (event: string, f: (...a: unknown[]) => void) => unknown; on?: (event: string, f: (...a: unknown[]) => void) => unknown; off?: (event: string, f: (...a: unknown[]) => void) => unknown };
 
-/** A target over a text stream (standard output, or a test's collector): waits on 'drain', ends quietly on EPIPE. */
+/** Bytes a stream target is given at a time: one block waits beyond the stream's own buffer. */
+const STREAM_BLOCK = 64 << 10;
+/** Bytes a file target is given at a time (one write call each). */
+const FILE_BLOCK = 1 << 20;
+
+/**
+ * A target over a text stream (standard output, or a test's collector): waits on 'drain', ends quietly on
+ * EPIPE. A Node stream is given bytes; anything else (a collector) is given text.
+ */
 export function streamTarget(out: TextOut, name = 'standard output'): Target {
   const stream = out as Emitter;
+  const binary = out instanceof Writable;
   let gone = false;
   let failure: Error | null = null;
   const onError = (e: unknown): void => {
@@ -124,13 +237,15 @@ export function streamTarget(out: TextOut, name = 'standard output'): Target {
   stream.on?.('error', onError);
   const check = (): void => { if (failure !== null) throw new WriteError(`cannot write ${name}: ${plain(failure)}`); };
   return {
+    block: STREAM_BLOCK,
+    copies: false,
     get gone() { return gone; },
-    async write(text) {
+    async write(bytes) {
       check();
       if (gone) return;
       let ok: boolean | void;
       try {
-        ok = stream.write(text);
+        ok = (stream as { write(chunk: unknown): boolean | void }).write(binary || typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString());
       } catch (e) {
         onError(e);
         check();
@@ -138,10 +253,11 @@ export function streamTarget(out: TextOut, name = 'standard output'): Target {
       }
       if (ok === false && stream.once !== undefined) {
         await new Promise<void>((done) => {
-          const finish = (): void => { stream.off?.('drain', finish); stream.off?.('error', finish); stream.off?.('close', finish); done(); };
+          const closed = (): void => { gone = true; finish(); };
+          const finish = (): void => { stream.off?.('drain', finish); stream.off?.('error', finish); stream.off?.('close', closed); done(); };
           stream.once!('drain', finish);
           stream.once!('error', finish);
-          stream.once!('close', () => { gone = true; finish(); });
+          stream.once!('close', closed);
         });
       }
       check();
@@ -164,8 +280,9 @@ function isRegularDestination(path: string): boolean {
 }
 
 /**
- * A target writing the file `path`: to `.name.PID.tmp` beside it, renamed over `path`
- * by close(); abort() removes the temporary file. A device or FIFO is written directly.
+ * A target writing the file `path`: to `.name.PID.tmp` beside it, renamed over `path` by close(); abort()
+ * removes the temporary file. A device or FIFO is written directly. Writes are synchronous, a block at a time
+ * (a batch run has nothing else to do meanwhile), and every error is a WriteError.
  */
 export function fileTarget(path: string): Target {
   if (existsSync(path) && statSync(path).isDirectory()) throw new WriteError(`cannot write ${path}: it is a directory`);
@@ -176,50 +293,54 @@ export function fileTarget(path: string): Target {
   }
   const direct = !isRegularDestination(path);
   const temp = direct ? path : join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
-  let failure: Error | null = null;
-  const stream: WriteStream = createWriteStream(temp, { flags: direct ? 'a' : 'w' });
-  stream.on('error', (e) => { failure ??= e; });
-  const check = (): void => {
-    if (failure !== null) throw new WriteError(`cannot write ${path}: ${plain(failure)}`);
-  };
+  const fail = (e: unknown): never => { throw new WriteError(`cannot write ${path}: ${plain(e as Error)}`); };
+  let fd = -1;
+  try {
+    fd = openSync(temp, direct ? 'a' : 'w');
+  } catch (e) {
+    fail(e);
+  }
   let closed = false;
+  /** Close and remove what was written (for a file; a device is left alone). */
+  const discard = (): void => {
+    if (closed) return;
+    closed = true;
+    try { closeSync(fd); } catch { /* already closed */ }
+    removeQuietly(direct ? null : temp);
+  };
   return {
     gone: false,
-    async write(text) {
-      check();
-      if (!stream.write(text)) {
-        await new Promise<void>((done) => {
-          const finish = (): void => { stream.off('drain', finish); stream.off('error', finish); done(); };
-          stream.once('drain', finish);
-          stream.once('error', finish);
-        });
+    block: FILE_BLOCK,
+    copies: true,
+    write(data) {
+      if (closed) return;
+      try {
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        for (let at = 0; at < bytes.byteLength;) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      } catch (e) {
+        discard();
+        fail(e);
       }
-      check();
     },
     async close() {
-      await new Promise<void>((done) => {
-        if (failure !== null) { done(); return; }
-        stream.once('error', () => done());
-        // end's callback gets a write error before the 'error' event does.
-        stream.end((e?: Error | null) => { if (e) failure ??= e; done(); });
-      });
+      if (closed) return;
       closed = true;
-      if (failure !== null) { removeQuietly(direct ? null : temp); check(); }
+      try {
+        closeSync(fd);
+      } catch (e) {
+        removeQuietly(direct ? null : temp);
+        fail(e);
+      }
       if (!direct) {
         try {
           renameSync(temp, path);
         } catch (e) {
           removeQuietly(temp);
-          throw new WriteError(`cannot write ${path}: ${plain(e as Error)}`);
+          fail(e);
         }
       }
     },
-    abort() {
-      if (closed) return;
-      closed = true;
-      stream.destroy();
-      removeQuietly(direct ? null : temp);
-    },
+    abort: discard,
   };
 }
 

@@ -9,7 +9,10 @@
  * An entry is one line of JSON (`J…`). A value JSON cannot carry exactly —
  * a number that is not finite, which a reader can produce from `1e999` — is
  * written as a structured clone instead (`V` + base64 of `node:v8`
- * serialize), so every value comes back as it was read.
+ * serialize), so every value comes back as it was read. A record read from
+ * a JSON Lines line is written as `R`, its index, a space and the line's own
+ * text, and comes back as `[index, record, null]` (parsing the text again
+ * gives what the reader's parse gave, `1e999` included).
  */
 import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +38,12 @@ export function encodeEntry(value: unknown): string {
 
 /** The value of an entry's line (without its line break). */
 export function decodeEntry(line: string): unknown {
-  return line.charCodeAt(0) === 86 /* V */ ? deserialize(Buffer.from(line.slice(1), 'base64')) : JSON.parse(line.slice(1));
+  const kind = line.charCodeAt(0);
+  if (kind === 82 /* R */) {
+    const space = line.indexOf(' ');
+    return [Number(line.slice(1, space)), JSON.parse(line.slice(space + 1)), null];
+  }
+  return kind === 86 /* V */ ? deserialize(Buffer.from(line.slice(1), 'base64')) : JSON.parse(line.slice(1));
 }
 
 /**
@@ -86,6 +94,10 @@ export class EntryReader {
   private readonly fd: number;
   private bytes = Buffer.alloc(0);
   private at = 0;
+  /** Where the line `line()` returned starts in its bytes. */
+  start = 0;
+  /** Where it ends: the offset of its line break. */
+  end = 0;
 
   constructor(path: string, private readonly block = 64 << 10) {
     this.fd = openSync(path, 'r');
@@ -93,14 +105,21 @@ export class EntryReader {
 
   /** The next entry; throws when the file has no more (the caller knows how many there are). */
   next(): unknown {
+    const bytes = this.line();
+    return decodeEntry(bytes.toString('utf8', this.start, this.end));
+  }
+
+  /** The next entry's line, undecoded: the bytes that hold it, from `start` to its line break at `end`. */
+  line(): Buffer {
     let end = this.bytes.indexOf(10, this.at);
     while (end < 0) {
       this.fill();
       end = this.bytes.indexOf(10, this.at);
     }
-    const value = decodeEntry(this.bytes.toString('utf8', this.at, end));
+    this.start = this.at;
+    this.end = end;
     this.at = end + 1;
-    return value;
+    return this.bytes;
   }
 
   close(): void {

@@ -6,9 +6,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ReadItem } from './items.ts';
-import { readCsv } from './csv.ts';
-import { readJsonLines } from './jsonl.ts';
-import { readX12 } from './x12.ts';
+import { readCsv, readCsvBatches } from './csv.ts';
+import { readJsonLineBatches, readJsonLines } from './jsonl.ts';
+import { readX12, readX12Batches } from './x12.ts';
 
 /** The input formats `validate` reads. */
 export type InputFormat = 'jsonl' | 'csv' | 'x12';
@@ -76,4 +76,11 @@ export function readItems(format: InputFormat, chunks: AsyncIterable<Buffer>, fi
   if (format === 'csv') return readCsv(chunks);
   if (format === 'x12') return readX12(chunks, file);
   return readJsonLines(chunks);
+}
+
+/** readItems, a chunk's items at a time (what validate reads by: one step of the loop per chunk, not per record). */
+export function readItemBatches(format: InputFormat, chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<ReadItem[]> {
+  if (format === 'csv') return readCsvBatches(chunks);
+  if (format === 'x12') return readX12Batches(chunks, file);
+  return readJsonLineBatches(chunks);
 }

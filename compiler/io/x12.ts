@@ -344,6 +344,11 @@ class Reader {
  * their origin, and envelope faults, in file order. `file` names the input in origins.
  */
 export async function* readX12(source: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<ReadItem> {
+  for await (const batch of readX12Batches(source, file)) yield* batch;
+}
+
+/** readX12, the items of each chunk at once. */
+export async function* readX12Batches(source: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<ReadItem[]> {
   const reader = new Reader(file);
   let text = '';
   let offset = 0; // file offset of text[0]
@@ -391,11 +396,11 @@ export async function* readX12(source: AsyncIterable<Uint8Array | string>, file:
     if (!reader.nonAscii && !isAscii(bytes)) reader.nonAscii = true;
     text += bytes.toString('latin1');
     step(false);
-    yield* reader.out.splice(0);
+    if (reader.out.length > 0) yield reader.out.splice(0);
   }
   step(true);
   reader.end(dead ? '' : text);
-  yield* reader.out.splice(0);
+  if (reader.out.length > 0) yield reader.out.splice(0);
 }
 
 function isSpace(c: number): boolean {

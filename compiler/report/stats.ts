@@ -3,7 +3,10 @@
  * finding category, service, edition and month of service, and the most
  * frequent findings with a few example lines. The stderr summary and the
  * HTML run report are both drawn from it; it keeps counts and a bounded
- * number of examples, never the results.
+ * number of examples, never the results. Results may be counted in any
+ * order (a sharded run counts them shard by shard): the examples are the
+ * lines with the smallest indexes, and what is ordered is ordered by the
+ * counts, then by names or first appearance, never by when counting happened.
  */
 import type { OutputResult } from '../io/output.ts';
 import type { Origin } from '../io/items.ts';
@@ -23,7 +26,10 @@ export interface RuleCount {
   category: string;
   severity: 'error' | 'warning';
   count: number;
+  /** The examples with the smallest indexes, in index order. */
   examples: FindingExample[];
+  /** Where the rule first fired: the line's index and the finding's place in it (orders rules of equal count). */
+  first: [index: number, finding: number];
 }
 
 /** Per month of service: lines, and findings by severity. */
@@ -50,7 +56,7 @@ export class RunStats {
   readonly faults: string[] = [];
 
   /** `detailed`: also count services, editions, months and rules (for the run report); else only what the summary shows. */
-  constructor(private readonly detailed = true) {}
+  constructor(readonly detailed = true) {}
 
   /** Count one result; `month` is its month of service (`YYYY-MM`), or null when the line has none. */
   add(r: OutputResult, month: string | null): void {
@@ -72,7 +78,9 @@ export class RunStats {
     let mc = this.byMonth.get(m);
     if (mc === undefined) this.byMonth.set(m, (mc = { lines: 0, errors: 0, warnings: 0 }));
     mc.lines++;
-    for (const f of r.findings) {
+    const findings = r.findings;
+    for (let k = 0; k < findings.length; k++) {
+      const f = findings[k]!;
       let c = this.byCategory.get(f.category);
       if (c === undefined) this.byCategory.set(f.category, (c = { error: 0, warning: 0 }));
       c[f.severity]++;
@@ -80,12 +88,18 @@ export class RunStats {
       else mc.warnings++;
       const key = `${f.rule}\u0000${f.severity}`;
       let rc = this.byRule.get(key);
-      if (rc === undefined) this.byRule.set(key, (rc = { rule: f.rule, category: f.category, severity: f.severity, count: 0, examples: [] }));
+      if (rc === undefined) this.byRule.set(key, (rc = { rule: f.rule, category: f.category, severity: f.severity, count: 0, examples: [], first: [r.index, k] }));
+      else if (r.index < rc.first[0]) rc.first = [r.index, k];
       rc.count++;
-      if (rc.examples.length < EXAMPLES_PER_RULE) {
+      const examples = rc.examples;
+      if (examples.length < EXAMPLES_PER_RULE || r.index < examples[examples.length - 1]!.index) {
         const example: FindingExample = { index: r.index, claimId: r.claimId, lineNumber: r.lineNumber, message: f.message };
         if (r.origin !== undefined) example.origin = r.origin;
-        rc.examples.push(example);
+        // A rule fires once per line at most as counted here; keep the smallest indexes, in order.
+        let at = examples.length;
+        while (at > 0 && examples[at - 1]!.index > r.index) at--;
+        examples.splice(at, 0, example);
+        if (examples.length > EXAMPLES_PER_RULE) examples.pop();
       }
     }
   }
@@ -97,7 +111,7 @@ export class RunStats {
 
   /** The most frequent findings first. */
   topRules(n: number): RuleCount[] {
-    return [...this.byRule.values()].sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)).slice(0, n);
+    return [...this.byRule.values()].sort((a, b) => b.count - a.count || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) || a.first[0] - b.first[0] || a.first[1] - b.first[1]).slice(0, n);
   }
 
   /** Categories, most findings first. */

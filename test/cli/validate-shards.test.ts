@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileBundle } from '../../compiler/compile.ts';
 import { Judge, shardCount, SHARD_MIN_BYTES } from '../../compiler/io/judge.ts';
 import { decodeEntry, encodeEntry, shardOf } from '../../compiler/io/shards.ts';
+import { ResultWriter, streamTarget } from '../../compiler/io/output.ts';
+import { RunStats } from '../../compiler/report/stats.ts';
 import { bundleOf, DHCS, mustLoad, runCli } from '../helpers.ts';
 import { write837 } from '../tools/make-837.ts';
 import { prng } from '../tools/prng.ts';
@@ -42,23 +44,47 @@ function generated(n: number, seed: number): Record<string, unknown>[] {
   });
 }
 
-/** The same command with several --shards values: outputs equal, summaries equal but for the file name. */
+/**
+ * The same command with several --shards values: outputs equal, summaries equal but for the file name, and
+ * with --report, run reports equal but for the run's time and file name.
+ */
 async function sameEverywhere(input: string, extra: string[] = []): Promise<string> {
   const outputs: string[] = [];
   const summaries: string[] = [];
+  const reports: string[] = [];
+  const report = extra.indexOf('--report');
   for (const shards of ['0', '1', '7', 'auto']) {
     const out = join(work, `out-${shards}`);
     const r = await runCli('validate', '--bundle', bundlePath, '--shards', shards, '--out', out, ...extra, input);
     expect(r.code, r.err).toBeLessThan(2);
     outputs.push(readFileSync(out, 'utf8'));
     summaries.push(r.err.replace(out, 'OUT'));
+    if (report !== -1) reports.push(readFileSync(extra[report + 1]!, 'utf8').replace(out, 'OUT').replace(/lines in [\d.]+ s/, 'lines in T s'));
   }
   for (let i = 1; i < outputs.length; i++) {
     expect(outputs[i]).toBe(outputs[0]);
     expect(summaries[i]).toBe(summaries[0]);
+    if (report !== -1) expect(reports[i]).toBe(reports[0]);
   }
   return outputs[0]!;
 }
+
+/** Drive a Judge to the end, as validate does; the output text. */
+async function judged(lines: readonly unknown[], shards: number | null, minBytes?: number, bytesPerLine = 0): Promise<string> {
+  let text = '';
+  const writer = new ResultWriter(streamTarget({ write: (s) => { text += s; return true; } }), 'jsonl', false);
+  const judge = new Judge(bundleValidator as never, {}, shards, { stats: new RunStats(true), format: writer.format }, minBytes);
+  try {
+    lines.forEach((l, i) => judge.add(l, null, bytesPerLine * (i + 1)));
+    await judge.write(writer);
+    await writer.close();
+  } finally {
+    judge.dispose();
+  }
+  return text;
+}
+let bundleValidator: unknown;
+const asText = (results: readonly unknown[]) => results.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 describe('validate in shards gives what validating at once gives', () => {
   it('the shipped JSON Lines sample (every status, unreadable lines) and both 837 samples', async () => {
@@ -109,26 +135,18 @@ describe('validate in shards gives what validating at once gives', () => {
     expect(shardCount('auto', SHARD_MIN_BYTES)).toBeGreaterThan(1);
     expect(shardCount(undefined, 0)).toBeNull();
     const bundle = await bundleOf(DHCS);
+    bundleValidator = bundle;
     const lines = generated(3000, 5);
-    const want = bundle.validate(lines);
+    const want = asText(bundle.validate(lines));
     // Standard input: held until minBytes have been read, then sharded.
-    for (const minBytes of [1, 100_000, Infinity]) {
-      const judge = new Judge(bundle as never, {}, null, minBytes);
-      lines.forEach((l, i) => judge.add(l, null, 200 * (i + 1)));
-      const got = [...judge.results()].map(([r]) => r);
-      judge.dispose();
-      expect(got).toEqual(want);
-    }
+    for (const minBytes of [1, 100_000, Infinity]) expect(await judged(lines, null, minBytes, 200)).toBe(want);
   });
 
   it('more records than one block of the record → shard table (70,000 lines, 5 shards)', async () => {
     const bundle = await bundleOf(DHCS);
+    bundleValidator = bundle;
     const lines = generated(70_000, 3);
-    const judge = new Judge(bundle as never, {}, 5);
-    lines.forEach((l) => judge.add(l, null, 0));
-    const got = [...judge.results()].map(([r]) => r);
-    judge.dispose();
-    expect(got).toEqual(bundle.validate(lines));
+    expect(await judged(lines, 5)).toBe(asText(bundle.validate(lines)));
   });
 });
 

@@ -31,4 +31,38 @@ describe('run counts', () => {
     expect([monthOf({ serviceDate: '2024-04-30' }), monthOf({ serviceDate: '2024-13-01' }), monthOf({ serviceDate: 20240401 }), monthOf(null), monthOf([])]).toEqual(['2024-04', null, null, null, null]);
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
+
+  it('the same counts, examples and order whatever order the results are counted in (a sharded run counts shard by shard)', async () => {
+    const { renderReport } = await import('../../compiler/report/html.ts');
+    const { prng } = await import('../tools/prng.ts');
+    const rand = prng(4);
+    const rules = [['units-mismatch', 'error'], ['units-mismatch', 'warning'], ['outreach', 'warning'], ['exclusive', 'error'], ['staff', 'error']] as const;
+    // Two severities of one rule with equal counts: only where each first fired can order them.
+    const many = Array.from({ length: 400 }, (_, i) => {
+      const picked = rules.filter(() => rand() < 0.3);
+      return { ...base, index: i, status: picked.length > 0 ? 'rejected' as const : 'accepted' as const, service: `S${Math.floor(rand() * 5)}`, findings: picked.map(([r, s]) => finding(r, s)) };
+    });
+    many[0] = { ...many[0]!, findings: [finding('tie', 'warning'), finding('tie', 'error')] };
+    many[1] = { ...many[1]!, findings: [finding('tie', 'error'), finding('tie', 'warning')] };
+    const monthOfLine = (i: number) => (i % 7 === 0 ? null : `2024-0${1 + (i % 9)}`);
+    const inOrder = new RunStats(true);
+    many.forEach((r, i) => inOrder.add(r, monthOfLine(i)));
+    const info = { input: 'in.jsonl', format: 'jsonl', outPath: null, seconds: 1, guidance: 'g', title: 't', versions: ['1.2'] };
+    for (const seed of [1, 2, 3]) {
+      const order = many.map((_, i) => i);
+      const shuffle = prng(seed);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(shuffle() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const shuffled = new RunStats(true);
+      for (const i of order) shuffled.add(many[i]!, monthOfLine(i));
+      expect(shuffled.topRules(20)).toEqual(inOrder.topRules(20));
+      expect(summaryText(shuffled, null)).toBe(summaryText(inOrder, null));
+      expect(renderReport(shuffled, info)).toBe(renderReport(inOrder, info));
+    }
+    const tie = inOrder.topRules(20).filter((r) => r.rule === 'tie');
+    expect(tie.map((r) => r.severity)).toEqual(['warning', 'error']);
+    expect(inOrder.topRules(1)[0]!.examples.map((e) => e.index)).toEqual(inOrder.topRules(1)[0]!.examples.map((e) => e.index).sort((a, b) => a - b));
+  });
 });
