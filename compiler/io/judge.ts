@@ -11,6 +11,7 @@
  * and written to a file as the output text itself. The results are then copied back in input order, bytes
  * to bytes. Memory holds one shard and two bytes per record.
  */
+import { closeSync, openSync } from 'node:fs';
 import type { LineResult } from '../interpret.ts';
 import { monthOf, type RunStats } from '../report/stats.ts';
 import { problemResult, type Origin } from './items.ts';
@@ -34,17 +35,19 @@ export interface ResultSink { stats: RunStats; format: ResultFormat }
 
 /**
  * Inputs at least this large are judged in shards (`--shards auto`). Measured with the DHCS bundle on
- * generated JSON Lines (about 170 bytes a line): judged in memory, 200,000 lines (34 MB) peak at about
- * 180 MB RSS and 500,000 (85 MB) at about 400 MB, while shards hold any size near 150 MB. In memory is
- * faster, so it is kept up to where its peak nears the 256 MB the CLI promises for any input.
+ * generated JSON Lines (170 bytes a line; test/bench/memory.ts): judged in memory, the peak RSS is about
+ * 100 MB + 5.7 × the input (17 MB: 199 MB; 34 MB: 294 MB; 85 MB: 618 MB), while shards hold it near
+ * 160–200 MB whatever the size. Shards cost about a third more time, so memory is used up to where its
+ * peak stays under the 256 MB the CLI keeps to for any input.
  */
-export const SHARD_MIN_BYTES = 48 << 20;
+export const SHARD_MIN_BYTES = 24 << 20;
 /**
- * Input bytes per shard (`--shards auto`): about 25,000 JSON Lines records, judged in about 30 MB. Fewer,
- * larger shards cost less per record (each has a file, a writer's block and a reader's block in the merge);
- * 10,000,000 lines (1.8 GB) make about 450 shards.
+ * Input bytes per shard (`--shards auto`): about 9,000 JSON Lines records. A shard's peak grows by about
+ * 4.5 KB per record it holds (500,000 lines in shards of 23,000 records: 250 MB; of 17,000: 201 MB; of
+ * 8,300: 181 MB), and more shards cost little (a 16 KB block each while reading, and a 16 KB block each while
+ * the results are put back in order): 10,000,000 lines (1.7 GB) make about 1,100 shards.
  */
-export const SHARD_BYTES = 4 << 20;
+export const SHARD_BYTES = 1.5 * (1 << 20);
 /** Shards for an input of unknown size (standard input) that passes SHARD_MIN_BYTES. */
 export const SHARDS_UNKNOWN_SIZE = 64;
 /** At most this many shards (two bytes per record say which). */
@@ -207,31 +210,39 @@ class Sharded {
     for (const w of this.writers) w.flush();
     const { stats, format } = this.sink;
     const months = stats.detailed;
+    // Every shard's results go to one file, one range each.
+    const out = new EntryWriter(this.folder.path('results'));
+    const ranges: [number, number][] = [];
     for (let s = 0; s < this.n; s++) {
-      if (this.writers[s]!.count === 0) continue;
-      const entries = readEntries(this.folder.path(`shard-${s}`)) as [number, unknown, Side | null][];
-      const run = this.validator.createValidator!(this.options);
-      const month: (string | null)[] = [];
-      for (const entry of entries) {
-        // A record read as JSON text has no side; its month comes from the record, as the reader's side would have had it.
-        if (months) month.push(entry[2]?.month ?? (entry[2] === null ? monthOf(entry[1]) : null));
-        run.add(entry[1]);
-        entry[1] = null; // the validator keeps what it needs
+      const from = out.size;
+      if (this.writers[s]!.count > 0) {
+        const entries = readEntries(this.folder.path(`shard-${s}`)) as [number, unknown, Side | null][];
+        const run = this.validator.createValidator!(this.options);
+        const month: (string | null)[] = [];
+        for (const entry of entries) {
+          // A record read as JSON text has no side; its month comes from the record, as the reader's side would have had it.
+          if (months) month.push(entry[2]?.month ?? (entry[2] === null ? monthOf(entry[1]) : null));
+          run.add(entry[1]);
+          entry[1] = null; // the validator keeps what it needs
+        }
+        const results = run.finish();
+        for (let k = 0; k < results.length; k++) {
+          const result = results[k]!;
+          const [index, , side] = entries[k]!;
+          result.index = index;
+          const r = withSide(result, side);
+          stats.add(r, months ? month[k]! : null);
+          out.addLine(resultEntry(format.text(r)));
+        }
+        out.flush();
       }
-      const results = run.finish();
-      const out = new EntryWriter(this.folder.path(`results-${s}`));
-      for (let k = 0; k < results.length; k++) {
-        const result = results[k]!;
-        const [index, , side] = entries[k]!;
-        result.index = index;
-        const r = withSide(result, side);
-        stats.add(r, months ? month[k]! : null);
-        out.addLine(resultEntry(format.text(r)));
-      }
-      out.flush();
+      ranges.push([from, out.size]);
     }
     if (writer.gone) return;
-    const readers = Array.from({ length: this.n + 1 }, (_, s) => (s === this.n || this.writers[s]!.count > 0 ? new EntryReader(this.folder.path(s === this.n ? 'alone' : `results-${s}`), READ_BLOCK) : null));
+    const alone = this.writers[this.n]!;
+    const files = [openSync(out.path, 'r'), openSync(alone.path, 'r')];
+    const readers = ranges.map(([from, to]) => new EntryReader(files[0]!, from, to, READ_BLOCK));
+    readers.push(new EntryReader(files[1]!, 0, alone.size, READ_BLOCK));
     try {
       for (let i = 0; i < count && !writer.gone; i++) {
         const reader = readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!;
@@ -243,7 +254,7 @@ class Sharded {
         if ((i & 0xfff) === 0xfff) progress(i + 1);
       }
     } finally {
-      for (const r of readers) r?.close();
+      for (const fd of files) closeSync(fd);
     }
   }
 

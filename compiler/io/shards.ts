@@ -47,15 +47,21 @@ export function decodeEntry(line: string): unknown {
 }
 
 /**
- * An append-only file of entries. Text is held until `block` characters are pending, then appended; the file
- * is open only while it is written to, so hundreds of shards never hold hundreds of descriptors.
+ * An append-only file of entries. Each line is copied into a block of `block` bytes as it is added (so no
+ * text it came from is kept alive: a JSON Lines line is a slice of its whole chunk's text), and the block is
+ * appended when full; the file is open only while it is written to, so hundreds of shards never hold
+ * hundreds of descriptors.
  */
 export class EntryWriter {
-  private pending = '';
+  private readonly bytes: Buffer;
+  private at = 0;
   count = 0;
+  /** Bytes appended to the file so far. */
+  size = 0;
 
-  constructor(readonly path: string, private readonly block = BLOCK) {
+  constructor(readonly path: string, block = BLOCK) {
     writeFileSync(path, '');
+    this.bytes = Buffer.allocUnsafe(block);
   }
 
   add(value: unknown): void {
@@ -64,16 +70,25 @@ export class EntryWriter {
 
   /** Add an entry already written as its line (what encodeEntry gives for it). */
   addLine(line: string): void {
-    this.pending += line;
     this.count++;
-    if (this.pending.length >= this.block) this.flush();
+    const room = this.bytes.length - this.at;
+    if (line.length * 3 > room && Buffer.byteLength(line) > room) {
+      this.flush();
+      if (Buffer.byteLength(line) > this.bytes.length) {
+        appendFileSync(this.path, line);
+        this.size += Buffer.byteLength(line);
+        return;
+      }
+    }
+    this.at += this.bytes.write(line, this.at);
   }
 
   /** Append what is pending (also called at the end: the file is then complete). */
   flush(): void {
-    if (this.pending === '') return;
-    appendFileSync(this.path, this.pending);
-    this.pending = '';
+    if (this.at === 0) return;
+    appendFileSync(this.path, this.bytes.subarray(0, this.at));
+    this.size += this.at;
+    this.at = 0;
   }
 }
 
@@ -89,9 +104,12 @@ export function readEntries(path: string): unknown[] {
   return out;
 }
 
-/** Reads a file's entries one at a time, in blocks of `block` bytes. */
+/**
+ * Reads the entries of `[from, to)` of an open file one at a time, in blocks of `block` bytes, by position:
+ * several readers share one descriptor (every shard's results are one file), so the number of shards never
+ * meets the limit on open files.
+ */
 export class EntryReader {
-  private readonly fd: number;
   private bytes = Buffer.alloc(0);
   private at = 0;
   /** Where the line `line()` returned starts in its bytes. */
@@ -99,11 +117,9 @@ export class EntryReader {
   /** Where it ends: the offset of its line break. */
   end = 0;
 
-  constructor(path: string, private readonly block = 64 << 10) {
-    this.fd = openSync(path, 'r');
-  }
+  constructor(private readonly fd: number, private position: number, private readonly to: number, private readonly block = 64 << 10) {}
 
-  /** The next entry; throws when the file has no more (the caller knows how many there are). */
+  /** The next entry; throws when the range has no more (the caller knows how many there are). */
   next(): unknown {
     const bytes = this.line();
     return decodeEntry(bytes.toString('utf8', this.start, this.end));
@@ -122,16 +138,15 @@ export class EntryReader {
     return this.bytes;
   }
 
-  close(): void {
-    closeSync(this.fd);
-  }
-
   private fill(): void {
     const rest = this.bytes.length - this.at;
-    const next = Buffer.allocUnsafe(rest + this.block);
+    const want = Math.min(this.block, this.to - this.position);
+    if (want <= 0) throw new Error('a shard file ended early');
+    const next = Buffer.allocUnsafe(rest + want);
     this.bytes.copy(next, 0, this.at);
-    const got = readSync(this.fd, next, rest, this.block, null);
+    const got = readSync(this.fd, next, rest, want, this.position);
     if (got === 0) throw new Error('a shard file ended early');
+    this.position += got;
     this.bytes = next.subarray(0, rest + got);
     this.at = 0;
   }

@@ -3,7 +3,9 @@
  * process) over generated JSON Lines files of 1M and 10M lines: time should
  * grow linearly (10M ≤ 11 × 1M) and peak RSS stay ≤ 256 MB, because a large
  * input is judged in shards of members (compiler/io/judge.ts). Sizes from
- * BENCH_MEMORY_LINES (comma-separated; default 1000000,10000000). Run by
+ * BENCH_MEMORY_LINES (comma-separated; default 1000000,10000000); `--shards`
+ * values from BENCH_MEMORY_SHARDS (comma-separated; default auto), each run
+ * on each size, to weigh judging in memory against shards. Run by
  * `npm run bench`, or alone: `node --import tsx test/bench/memory.ts`.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { prng } from '../tools/prng.ts';
 
 const SIZES = (process.env.BENCH_MEMORY_LINES ?? '1000000,10000000').split(',').map(Number);
+const SHARDS = (process.env.BENCH_MEMORY_SHARDS ?? 'auto').split(',');
 const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-memory-'));
 const CLI = pathToFileURL(resolve('build/compiler/cli.js')).href;
 
@@ -65,9 +68,11 @@ try {
     const input = join(work, `lines-${n}.jsonl`);
     await writeLines(input, n);
     const mb = statSync(input).size / 1e6;
-    const r = validate(bundle, input, 'auto');
-    seconds.push(r.seconds);
-    console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${r.seconds.toFixed(1).padStart(7)} s  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+    for (const shards of SHARDS) {
+      const r = validate(bundle, input, shards);
+      if (shards === SHARDS[0]) seconds.push(r.seconds);
+      console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${SHARDS.length > 1 ? `--shards ${shards.padEnd(5)} ` : ''}${r.seconds.toFixed(1).padStart(7)} s  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+    }
     rmSync(input, { force: true });
   }
   for (let i = 1; i < SIZES.length; i++) {
