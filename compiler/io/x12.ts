@@ -115,8 +115,26 @@ function decodeLine(line: ServiceLine837): ServiceLine837 | number {
   return out;
 }
 
+/**
+ * A segment ID of up to three characters as a number (its character codes, 8 bits each; -1 for any other),
+ * so that telling segments apart makes no string per segment.
+ */
+function idCode(seg: string, length: number): number {
+  if (length < 2 || length > 3) return -1;
+  let code = 0;
+  for (let i = 0; i < length; i++) {
+    const c = seg.charCodeAt(i);
+    if (c > 0xff) return -1;
+    code = code * 256 + c;
+  }
+  return code;
+}
+const id = (name: string): number => idCode(name, name.length);
+const GS = id('GS'); const ST = id('ST'); const HL = id('HL'); const NM1 = id('NM1'); const CLM = id('CLM'); const PRV = id('PRV');
+const LX = id('LX'); const SV1 = id('SV1'); const SV2 = id('SV2'); const DTP = id('DTP'); const SE = id('SE'); const GE = id('GE'); const IEA = id('IEA');
+
 /** Segments whose elements the reader uses; others are only counted. */
-const READ_SEGMENTS = new Set(['GS', 'ST', 'HL', 'NM1', 'CLM', 'PRV', 'LX', 'SV1', 'SV2', 'DTP', 'SE', 'GE', 'IEA']);
+const READ_SEGMENTS = new Set([GS, ST, HL, NM1, CLM, PRV, LX, SV1, SV2, DTP, SE, GE, IEA]);
 const NO_ELEMENTS: string[] = [];
 
 function valueOf(e: readonly string[], i: number, at: number): Value {
@@ -184,16 +202,16 @@ class Reader {
     this.segmentNo++;
     if (this.st !== null) this.st.segments++;
     const cut = seg.indexOf(this.elementSep);
-    const id = cut === -1 ? seg : seg.slice(0, cut);
+    const code = idCode(seg, cut === -1 ? seg.length : cut);
     // Only the segments read here are split into elements.
-    const e = READ_SEGMENTS.has(id) ? seg.split(this.elementSep) : NO_ELEMENTS;
-    switch (id) {
-      case 'GS':
+    const e = READ_SEGMENTS.has(code) ? seg.split(this.elementSep) : NO_ELEMENTS;
+    switch (code) {
+      case GS:
         if (this.gs !== null) this.fault(`functional group ${this.gs.control} has no GE before the GS at segment ${this.segmentNo}`);
         if (this.isa !== null) this.isa.groups++;
         this.gs = { control: (e[6] ?? '').trim(), transactions: 0, segment: this.segmentNo };
         break;
-      case 'ST':
+      case ST:
         this.endLine();
         if (this.st !== null) this.fault(`transaction ${this.st.control} has no SE before the ST at segment ${this.segmentNo}`);
         if (this.gs !== null) this.gs.transactions++;
@@ -201,53 +219,53 @@ class Reader {
         this.member = null;
         this.endClaim();
         break;
-      case 'HL':
+      case HL:
         this.endLine();
         this.endClaim();
         if ((e[3] ?? '').trim() === '22' || (e[3] ?? '').trim() === '20') this.member = null;
         break;
-      case 'NM1':
+      case NM1:
         this.lastName = (e[1] ?? '').trim();
         if (this.lastName === 'IL' && !this.inClaim) this.member = valueOf(e, 9, at);
         break;
-      case 'CLM':
+      case CLM:
         this.endLine();
         this.endClaim();
         this.inClaim = true;
         this.claim = valueOf(e, 1, at);
         this.claimPlace = { text: (e[5] ?? '').split(this.componentSep)[0]!.trim(), at };
         break;
-      case 'PRV':
+      case PRV:
         if ((e[1] ?? '').trim() === 'PE' && this.inClaim) {
           if (this.line !== null) this.line.taxonomy = valueOf(e, 3, at);
           else this.claimTaxonomy = valueOf(e, 3, at);
         }
         break;
-      case 'LX':
+      case LX:
         this.endLine();
         this.line = {
           member: this.member, claim: this.claim, claimPlace: this.claimPlace, claimTaxonomy: this.claimTaxonomy,
           lx: valueOf(e, 1, at), lxSegment: this.segmentNo, service: null, date: null, taxonomy: null,
         };
         break;
-      case 'SV1': case 'SV2': {
+      case SV1: case SV2: {
         if (this.line === null || this.line.service !== null) {
-          this.fault(`${id} at segment ${this.segmentNo} is not inside a service line (LX): it is not read`);
+          this.fault(`${code === SV2 ? 'SV2' : 'SV1'} at segment ${this.segmentNo} is not inside a service line (LX): it is not read`);
           break;
         }
-        const institutional = id === 'SV2';
+        const institutional = code === SV2;
         const composite = (e[institutional ? 2 : 1] ?? '').split(this.componentSep);
         this.line.service = { elements: e, composite, segment: this.segmentNo, at, institutional };
         break;
       }
-      case 'DTP':
+      case DTP:
         if ((e[1] ?? '').trim() === '472' && this.line !== null) this.line.date = valueOf(e, 3, at);
         break;
-      case 'SE': this.endTransaction(e); break;
-      case 'GE': this.endGroup(e); break;
-      case 'IEA': this.endInterchange(e); break;
+      case SE: this.endTransaction(e); break;
+      case GE: this.endGroup(e); break;
+      case IEA: this.endInterchange(e); break;
       default:
-        if (!this.inInterchange) this.fault(`segment ${this.segmentNo} (${id.slice(0, 10)}) is outside any interchange: it is not read`);
+        if (!this.inInterchange) this.fault(`segment ${this.segmentNo} (${seg.slice(0, Math.min(cut === -1 ? seg.length : cut, 10))}) is outside any interchange: it is not read`);
     }
   }
 
