@@ -173,8 +173,8 @@ function collecting(validator: Validator, options: object): { add(line: unknown)
 }
 
 /**
- * The sharded judge: shard files 0..n-1 hold the records; file n holds the output text of the records judged
- * alone, and results-s the output text of shard s, one entry a line (see resultEntry).
+ * The sharded judge: shard files 0..n-1 hold the records (see addRecord); `alone` holds the output lines of
+ * the records judged alone, and `results` those of every shard, shard after shard (see addResult).
  */
 class Sharded {
   private readonly folder = new ShardFolder();
@@ -197,11 +197,11 @@ class Sharded {
       result.index = index;
       const r = withSide(result, side);
       this.sink.stats.add(r, side?.month ?? null);
-      this.writers[this.n]!.addLine(resultEntry(this.sink.format.text(r)));
+      addResult(this.writers[this.n]!, this.sink.format.line(r));
     } else {
       const s = shardOf(key, this.n);
       where[index % WHERE_BLOCK] = s;
-      this.writers[s]!.addLine(recordEntry(index, record, side, text));
+      addRecord(this.writers[s]!, index, record, side, text);
     }
   }
 
@@ -232,7 +232,7 @@ class Sharded {
           result.index = index;
           const r = withSide(result, side);
           stats.add(r, months ? month[k]! : null);
-          out.addLine(resultEntry(format.text(r)));
+          addResult(out, format.line(r));
         }
         out.flush();
       }
@@ -248,8 +248,8 @@ class Sharded {
         const reader = readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!;
         const bytes = reader.line();
         const full = bytes[reader.start] === TEXT
-          ? writer.writeBytes(bytes, reader.start + 1, reader.end + 1)
-          : writer.writeText(JSON.parse(bytes.toString('utf8', reader.start + 1, reader.end)) as string);
+          ? writer.writeBytes(bytes, reader.start + 1, reader.end)
+          : writer.writeLine(JSON.parse(bytes.toString('utf8', reader.start + 1, reader.end)) as string);
         if (full !== undefined) await full;
         if ((i & 0xfff) === 0xfff) progress(i + 1);
       }
@@ -266,25 +266,25 @@ class Sharded {
 const TEXT = 84; // T
 
 /**
- * A result's output text as a line of a results file: `T` and the text itself when its only line break is
- * its last character (always for JSON Lines; CSV unless a cell holds a line break), else `Q` and the text as
- * a JSON string.
+ * A result's output line (its text without the line ending) as an entry of a results file: `T` and the line
+ * itself when it holds no line break (always for JSON Lines; CSV unless a cell holds one), else `Q` and the
+ * line as a JSON string.
  */
-function resultEntry(text: string): string {
-  const nl = text.indexOf('\n');
-  return nl === text.length - 1 ? `T${text}` : `Q${JSON.stringify(text)}\n`;
+function addResult(file: EntryWriter, line: string): void {
+  if (line.indexOf('\n') === -1) file.addParts('T', line);
+  else file.addLine(`Q${JSON.stringify(line)}\n`);
 }
 
 /**
- * A record as a line of a shard file: `R` with its index and the JSON line's own text when it has one (and
+ * A record as an entry of a shard file: `R` with its index and the JSON line's own text when it has one (and
  * the reader knew nothing else of it but its month, which comes back from the record); else `J` and
  * `[index, record, side]` as JSON when JSON carries them exactly, else a structured clone (shards.ts).
  */
-function recordEntry(index: number, record: unknown, side: Side | null, text: string | undefined): string {
-  if (text !== undefined && (side === null || (side.problem === undefined && side.origin === undefined))) return `R${index} ${text}\n`;
+function addRecord(file: EntryWriter, index: number, record: unknown, side: Side | null, text: string | undefined): void {
+  if (text !== undefined && (side === null || (side.problem === undefined && side.origin === undefined))) return file.addParts(`R${index} `, text);
   const json = JSON.stringify(record) as string | undefined;
-  if (typeof json !== 'string' || (json.includes('null') && hasNonFinite(record)) || (side !== null && !sideExact(side))) return encodeEntry([index, record, side]);
-  return `J[${index},${json},${JSON.stringify(side)}]\n`;
+  if (typeof json !== 'string' || (json.includes('null') && hasNonFinite(record)) || (side !== null && !sideExact(side))) return file.addLine(encodeEntry([index, record, side]));
+  file.addLine(`J[${index},${json},${JSON.stringify(side)}]\n`);
 }
 
 /** Are the values of an object (not nested) all text, booleans, null or finite numbers? */

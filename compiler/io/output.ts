@@ -63,6 +63,11 @@ export function csvCell(v: unknown): string {
 
 /** The CSV row of a result: its fields, then findings as `;`-joined rules, categories and severities and messages one per line of the cell, then its origin. */
 export function csvRow(r: OutputResult, fields: readonly string[], withOrigin: boolean): string {
+  return `${csvLine(r, fields, withOrigin)}\r\n`;
+}
+
+/** csvRow without its line break. */
+function csvLine(r: OutputResult, fields: readonly string[], withOrigin: boolean): string {
   const f = r.findings;
   let row = '';
   for (let i = 0; i < fields.length; i++) row += `${csvCell((r as Record<string, unknown>)[fields[i]!])},`;
@@ -84,7 +89,7 @@ export function csvRow(r: OutputResult, fields: readonly string[], withOrigin: b
     const o = r.origin;
     row += `,${csvCell(o?.file)},${csvCell(o?.interchange)},${csvCell(o?.group)},${csvCell(o?.transaction)},${csvCell(o?.claim)},${csvCell(o?.line)},${csvCell(o?.segment)}`;
   }
-  return `${row}\r\n`;
+  return row;
 }
 
 /**
@@ -93,13 +98,20 @@ export function csvRow(r: OutputResult, fields: readonly string[], withOrigin: b
  */
 export class ResultFormat {
   private fields: string[] | null = null;
+  /** What ends each result's line. */
+  readonly ending: string;
+  /** The ending's bytes. */
+  readonly endingBytes: Buffer;
 
-  constructor(readonly format: OutputFormat, readonly withOrigin: boolean) {}
+  constructor(readonly format: OutputFormat, readonly withOrigin: boolean) {
+    this.ending = format === 'csv' ? '\r\n' : '\n';
+    this.endingBytes = Buffer.from(this.ending);
+  }
 
-  /** The text of one result, its line break included. */
-  text(r: OutputResult): string {
-    if (this.format !== 'csv') return `${JSON.stringify(r)}\n`;
-    return csvRow(r, (this.fields ??= resultFields(r)), this.withOrigin);
+  /** The text of one result, without its line break (`ending`): the text is the line plus the ending. */
+  line(r: OutputResult): string {
+    if (this.format !== 'csv') return JSON.stringify(r);
+    return csvLine(r, (this.fields ??= resultFields(r)), this.withOrigin);
   }
 
   /** What comes before the first result: the CSV header (from the fields of the first result rendered, if any). */
@@ -131,27 +143,28 @@ export class ResultWriter {
 
   /** Add one result; when a block is handed to the target, a promise that resolves when it can take more. */
   write(result: OutputResult): Promise<void> | undefined {
-    const text = this.format.text(result); // first: the first result's fields make the CSV header
+    const line = this.format.line(result); // first: the first result's fields make the CSV header
     if (!this.started) this.start();
     this.count++;
-    return this.put(text);
+    return this.put(line, true);
   }
 
-  /** Add a result already rendered by `format.text`. */
-  writeText(text: string): Promise<void> | undefined {
+  /** Add a result already rendered by `format.line` (its line ending is added). */
+  writeLine(line: string): Promise<void> | undefined {
     if (!this.started) this.start();
     this.count++;
-    return this.put(text);
+    return this.put(line, true);
   }
 
-  /** Add the bytes of a result already rendered (`bytes[from, to)`). */
+  /** Add the bytes of a result's line already rendered (`bytes[from, to)`, its ending not included). */
   writeBytes(bytes: Uint8Array, from: number, to: number): Promise<void> | undefined {
     if (!this.started) this.start();
     this.count++;
-    const n = to - from;
+    const ending = this.format.endingBytes;
+    const n = to - from + ending.length;
     if (this.at + n > this.bytes.length) {
       const full = this.flush();
-      if (n > this.bytes.length) return chain(full, () => this.hand(Buffer.from(bytes.subarray(from, to))));
+      if (n > this.bytes.length) return chain(full, () => this.hand(Buffer.concat([bytes.subarray(from, to), ending])));
       if (full !== undefined) return full.then(() => { this.copy(bytes, from, to); });
     }
     this.copy(bytes, from, to);
@@ -161,16 +174,26 @@ export class ResultWriter {
   private copy(bytes: Uint8Array, from: number, to: number): void {
     this.bytes.set(bytes.subarray(from, to), this.at);
     this.at += to - from;
+    this.ending();
   }
 
-  private put(text: string): Promise<void> | undefined {
-    const room = this.bytes.length - this.at;
+  /** Put the line ending after what is in the block (there is always room for it: see put). */
+  private ending(): void {
+    const ending = this.format.endingBytes;
+    this.bytes[this.at++] = ending[0]!;
+    if (ending.length > 1) this.bytes[this.at++] = ending[1]!;
+  }
+
+  /** Put text into the block, then the line ending when `line`. */
+  private put(text: string, line: boolean): Promise<void> | undefined {
+    const room = this.bytes.length - this.at - 2;
     if (text.length * 3 > room && Buffer.byteLength(text) > room) {
       const full = this.flush();
-      if (Buffer.byteLength(text) > this.bytes.length) return chain(full, () => this.hand(Buffer.from(text)));
-      if (full !== undefined) return full.then(() => { this.at += this.bytes.write(text, this.at); });
+      if (Buffer.byteLength(text) > this.bytes.length - 2) return chain(full, () => this.hand(Buffer.from(line ? text + this.format.ending : text)));
+      if (full !== undefined) return full.then(() => { this.put(text, line); });
     }
     this.at += this.bytes.write(text, this.at);
+    if (line) this.ending();
     return undefined;
   }
 
@@ -178,7 +201,7 @@ export class ResultWriter {
   private start(): void {
     this.started = true;
     const header = this.format.header();
-    if (header !== '') this.at += this.bytes.write(header, this.at);
+    if (header !== '') this.put(header, false); // the block is empty: this fits, or is handed over at once
   }
 
   private hand(bytes: Uint8Array): Promise<void> | undefined {

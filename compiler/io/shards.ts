@@ -83,6 +83,25 @@ export class EntryWriter {
     this.at += this.bytes.write(line, this.at);
   }
 
+  /**
+   * Add an entry written as `head`, then `text` (which holds no line break), then a line break: each is
+   * copied as it is, so the text is never joined into a new string first.
+   */
+  addParts(head: string, text: string): void {
+    const room = this.bytes.length - this.at - head.length - 1;
+    if (text.length * 3 > room && Buffer.byteLength(text) > room) {
+      this.flush();
+      if (Buffer.byteLength(text) + head.length + 1 > this.bytes.length) {
+        this.addLine(`${head}${text}\n`);
+        return;
+      }
+    }
+    this.count++;
+    this.at += this.bytes.write(head, this.at, 'latin1'); // ASCII
+    this.at += this.bytes.write(text, this.at);
+    this.bytes[this.at++] = 10;
+  }
+
   /** Append what is pending (also called at the end: the file is then complete). */
   flush(): void {
     if (this.at === 0) return;
