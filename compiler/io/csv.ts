@@ -16,7 +16,11 @@ const BY_HEADER = new Map<string, RecordField>(RECORD_FIELDS.map((f) => [f.csv.t
 
 /** The value of one CSV cell for a field: numbers for numeric fields, a list for modifiers, else the text. Blank cells are absent. */
 export function csvValue(field: RecordField | undefined, cell: string): unknown {
-  const v = cell.trim();
+  return valueOf(field, cell.trim());
+}
+
+/** csvValue of a cell already trimmed. */
+function valueOf(field: RecordField | undefined, v: string): unknown {
   if (field === undefined) return v;
   if (field.kind === 'modifiers') return v.startsWith('[') ? parseJsonOr(v) : v.split(/[\s|;,]+/).filter(Boolean);
   if ((field.kind === 'integer' || field.kind === 'number') && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
@@ -42,9 +46,9 @@ export function csvRecord(columns: readonly (RecordField | undefined)[], cells: 
   for (let i = 0; i < columns.length; i++) {
     const field = columns[i];
     if (field === undefined) continue;
-    const cell = cells[i] ?? '';
-    if (cell.trim() === '') continue;
-    record[field.name] = csvValue(field, cell);
+    const cell = (cells[i] ?? '').trim();
+    if (cell === '') continue;
+    record[field.name] = valueOf(field, cell);
   }
   return record;
 }

@@ -83,6 +83,14 @@ function utf8Of(text: string): string | number {
   return bad === -1 ? bytes.toString('utf8') : bad;
 }
 
+/** The identifiers a problem of a service line still echoes: its claim (when it is UTF-8) and its line number. */
+function idsOf(line: ServiceLine837): { claimId?: string; lineNumber?: number } {
+  const ids: { claimId?: string; lineNumber?: number } = {};
+  if (line.claim !== null && typeof utf8Of(line.claim.text) === 'string') ids.claimId = line.claim.text;
+  if (/^\d+$/.test(line.lx.text)) ids.lineNumber = Number(line.lx.text);
+  return ids;
+}
+
 /** How a problem names a service line. */
 function describe(line: ServiceLine837, origin: Origin): string {
   return `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
@@ -288,15 +296,12 @@ class Reader {
       line: line.lx.text,
       segment: line.service?.segment ?? line.lxSegment,
     };
-    const ids: { claimId?: string; lineNumber?: number } = {};
-    if (line.claim !== null && typeof utf8Of(line.claim.text) === 'string') ids.claimId = line.claim.text;
-    if (/^\d+$/.test(line.lx.text)) ids.lineNumber = Number(line.lx.text);
     if (line.service === null) {
-      this.out.push({ problem: `${describe(line, origin)} has no SV1/SV2 service segment`, ...ids, origin });
+      this.out.push({ problem: `${describe(line, origin)} has no SV1/SV2 service segment`, ...idsOf(line), origin });
       return;
     }
     if (line.date === null) {
-      this.out.push({ problem: `${describe(line, origin)} has no DTP*472 service date`, ...ids, origin });
+      this.out.push({ problem: `${describe(line, origin)} has no DTP*472 service date`, ...idsOf(line), origin });
       return;
     }
     if (!this.nonAscii) {
@@ -305,7 +310,7 @@ class Reader {
     }
     const decoded = decodeLine(line);
     if (typeof decoded === 'number') {
-      this.out.push({ problem: `${describe(line, origin)} is not valid UTF-8: a segment of the line at byte offset ${decoded} of the file`, ...ids, origin });
+      this.out.push({ problem: `${describe(line, origin)} is not valid UTF-8: a segment of the line at byte offset ${decoded} of the file`, ...idsOf(line), origin });
       return;
     }
     this.out.push({ record: recordOf837(decoded), origin });
