@@ -33,7 +33,7 @@ export const validateSpec: CommandSpec = {
     'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
     engine: { type: 'string', value: 'js|duckdb', description: 'with --rules: judge in this process (js, default) or inside embedded DuckDB (the SQL script; for files larger than memory; reads Parquet too)' },
-    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: none below 32 MB, then one per 2 MB; 0: all in memory)' },
+    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: none below 24 MB, then one per 1.5 MB; 0: all in memory)' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',

@@ -11,7 +11,7 @@
  * and written to a file as the output text itself. The results are then copied back in input order, bytes
  * to bytes. Memory holds one shard and two bytes per record.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import type { LineResult } from '../interpret.ts';
 import { monthOf, type RunStats } from '../report/stats.ts';
 import { problemResult, type Origin } from './items.ts';
@@ -48,8 +48,11 @@ export const SHARD_MIN_BYTES = 24 << 20;
  * the results are put back in order): 10,000,000 lines (1.7 GB) make about 1,100 shards.
  */
 export const SHARD_BYTES = 1.5 * (1 << 20);
-/** Shards for an input of unknown size (standard input) that passes SHARD_MIN_BYTES. */
-export const SHARDS_UNKNOWN_SIZE = 64;
+/**
+ * Shards for an input of unknown size (standard input) that passes SHARD_MIN_BYTES: enough that 1.5 GB
+ * (about 9,000,000 lines) still make shards of SHARD_BYTES; a shard costs little more than its 16 KB block.
+ */
+export const SHARDS_UNKNOWN_SIZE = 1024;
 /** At most this many shards (two bytes per record say which). */
 export const MAX_SHARDS = 4000;
 /** Characters a shard's file writer holds before appending them. */
@@ -148,7 +151,10 @@ export class Judge {
         const full = writer.write(r);
         if (full !== undefined) await full;
       }
-      if ((i & 0xfff) === 0xfff) progress(i + 1);
+      if ((i & 0xfff) === 0xfff) {
+        progress(i + 1);
+        if ((i & 0xffff) === 0xffff) await turn();
+      }
     }
   }
 
@@ -156,6 +162,14 @@ export class Judge {
   dispose(): void {
     this.sharded?.dispose();
   }
+}
+
+/**
+ * Let the event loop run (an interrupt is handled there): writing to a file is synchronous, so long runs of
+ * it make room for this now and then.
+ */
+function turn(): Promise<void> {
+  return new Promise((done) => setImmediate(done));
 }
 
 /** A result with what the reader knew of its record (the bundle's result, which is ours, takes `origin` as its last key). */
@@ -217,6 +231,8 @@ class Sharded {
       const from = out.size;
       if (this.writers[s]!.count > 0) {
         const entries = readEntries(this.folder.path(`shard-${s}`)) as [number, unknown, Side | null][];
+        // Read once: removed at once, so the system need not keep or write back its pages.
+        rmSync(this.folder.path(`shard-${s}`));
         const run = this.validator.createValidator!(this.options);
         const month: (string | null)[] = [];
         for (const entry of entries) {
@@ -235,6 +251,7 @@ class Sharded {
           addResult(out, format.line(r));
         }
         out.flush();
+        await turn();
       }
       ranges.push([from, out.size]);
     }
@@ -251,7 +268,10 @@ class Sharded {
           ? writer.writeBytes(bytes, reader.start + 1, reader.end)
           : writer.writeLine(JSON.parse(bytes.toString('utf8', reader.start + 1, reader.end)) as string);
         if (full !== undefined) await full;
-        if ((i & 0xfff) === 0xfff) progress(i + 1);
+        if ((i & 0xfff) === 0xfff) {
+          progress(i + 1);
+          if ((i & 0xffff) === 0xffff) await turn();
+        }
       }
     } finally {
       for (const fd of files) closeSync(fd);
