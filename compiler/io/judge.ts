@@ -221,7 +221,7 @@ class Sharded {
 
   /** Judge each shard on its own (counting its results and writing their text beside it), then copy the text out in input order. */
   async write(count: number, writer: ResultWriter, progress: (written: number) => void): Promise<void> {
-    for (const w of this.writers) w.flush();
+    for (const w of this.writers) w.end();
     const { stats, format } = this.sink;
     const months = stats.detailed;
     // Every shard's results go to one file, one range each.

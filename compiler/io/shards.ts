@@ -53,7 +53,7 @@ export function decodeEntry(line: string): unknown {
  * hundreds of descriptors.
  */
 export class EntryWriter {
-  private readonly bytes: Buffer;
+  private bytes: Buffer;
   private at = 0;
   count = 0;
   /** Bytes appended to the file so far. */
@@ -100,6 +100,12 @@ export class EntryWriter {
     this.at += this.bytes.write(head, this.at, 'latin1'); // ASCII
     this.at += this.bytes.write(text, this.at);
     this.bytes[this.at++] = 10;
+  }
+
+  /** The file is complete: append what is pending, and let the block go (hundreds of shards hold one each). */
+  end(): void {
+    this.flush();
+    this.bytes = Buffer.alloc(0);
   }
 
   /** Append what is pending (also called at the end: the file is then complete). */

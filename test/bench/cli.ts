@@ -14,7 +14,7 @@ import { main } from '../../compiler/cli.ts';
 import { csvCell } from '../../compiler/io/output.ts';
 import { write837 } from '../tools/make-837.ts';
 import { fileTarget, ResultWriter, type OutputResult } from '../../compiler/io/output.ts';
-import { readItems, type InputFormat } from '../../compiler/io/source.ts';
+import { readItemBatches, type InputFormat } from '../../compiler/io/source.ts';
 import { prng } from '../tools/prng.ts';
 
 const N = Number(process.env.BENCH_CLI_LINES ?? process.env.BENCH_LINES ?? 200_000);
@@ -141,7 +141,7 @@ for (const format of ['jsonl', 'csv', 'x12']) {
   const c = median(cli);
   // Where the CLI's time goes: the reader alone, the bundle alone on the records in memory, the writer alone.
   const items: unknown[] = [];
-  const tRead = await time(async () => { for await (const item of readItems(format as InputFormat, createReadStream(input, { highWaterMark: 256 * 1024 }), input)) items.push(item); });
+  const tRead = await time(async () => { for await (const batch of readItemBatches(format as InputFormat, createReadStream(input, { highWaterMark: 256 * 1024 }), input)) for (const item of batch) items.push(item); });
   const records = items.map((i) => (i as { record?: unknown }).record ?? null);
   let results: OutputResult[] = [];
   const tJudge = await time(async () => { const v = validator.createValidator(); for (const r of records) v.add(r); results = v.finish(); });
