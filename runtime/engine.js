@@ -47,7 +47,8 @@
  * @property {number} toleratedUntil before this day, extra modifiers are tolerated (see toleratedVariant)
  * @property {Map<string, Variant[]>} byCode every variant of each code (for toleratedVariant)
  * @property {(r: LineRecord, extra: string[]) => Finding} tolerated the warning for a line read with extra modifiers
- * @property {((items: Item[]) => void) | null} cross
+ * @property {((it: Item, maps: Map<string, import('./groups.js').Group[]>[]) => void) | null} group puts a kept line in its groups (runtime/groups.js groupLine)
+ * @property {((items: Item[]) => void) | null} cross runs each kept line's cross-line rules, once every line is grouped
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
  * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
@@ -93,7 +94,7 @@ export function editionAsOf(B, options) {
  * @returns {Item | Result}
  */
 export function judgeLine(B, v, raw, index, t, problems) {
-  problems.length = 0;
+  if (problems.length !== 0) problems.length = 0;
   /** @type {LineRecord | null} */
   let r = null;
   try {
@@ -254,6 +255,9 @@ export function startValidation(B, options) {
   const out = [];
   /** @type {Item[][]} */
   const byEdition = B.editions.map(() => []);
+  /** Per edition, the groups of its kept lines (filled as lines arrive, while their records are at hand). */
+  /** @type {Map<string, import('./groups.js').Group[]>[][]} */
+  const groups = B.editions.map(() => []);
   /** @type {RecordProblem[]} */
   const problems = [];
   let finished = false;
@@ -265,6 +269,7 @@ export function startValidation(B, options) {
       if ('res' in j) {
         out.push(j.res);
         byEdition[j.v.index].push(j);
+        if (j.v.group !== null) j.v.group(j, groups[j.v.index]);
       } else {
         out.push(j);
       }

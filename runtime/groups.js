@@ -19,10 +19,15 @@
  * @typedef {import('./engine.js').Item} Item
  * @typedef {{ id: number, pure: ((o: Item) => boolean) | null, by: ((o: Item) => unknown) | null, op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | null }} Aggregate
  *   What the printer hoists for one aggregate: its id within the edition and its predicate, split.
+ * @typedef {Object} GroupKey What the printer hoists for the slots of an edition whose groups share one key.
+ * @property {number[]} slots ascending
+ * @property {(r: import('./record.js').LineRecord) => string} keyOf the key as text
+ * @property {boolean[]} perDay per slot of `slots`
+ * @property {number} total how many slots the edition has
  * @typedef {Object} Group
  * @property {Item[]} members the lines aggregates of this group can count, in input order
  * @property {boolean} perDay
- * @property {Array<Candidates | undefined>} cache per aggregate id: the members passing its `pure` part, indexed
+ * @property {Array<Candidates | undefined> | null} cache per aggregate id: the members passing its `pure` part, indexed (made on first use)
  * @typedef {Object} Candidates
  * @property {Item[]} items the members passing `pure` (and with a comparable `by` value), in input order
  * @property {Float64Array} starts per-day: the first days, sorted
@@ -36,40 +41,40 @@
  */
 
 /**
- * Build group slots over an edition's kept lines: members by key, and each line that runs cross-line rules
- * gets its group. Slots whose groups share a key are built together (`slots`, with `perDay` for each), so a
- * line's key is made and looked up once. Keys are compared as strings (keyOf), so a Map per key — never per
- * day. A line that runs rules but is no member still gets its key's group (empty if no line of that key is a
- * member).
- * @param {Item[]} items
- * @param {number[]} slots
- * @param {(r: import('./record.js').LineRecord) => string} keyOf
- * @param {boolean[]} perDay
+ * Put one kept line in its groups, as it arrives (while its record is still at hand): the lines of a key are
+ * members of the slots they can be counted in, and a line that runs cross-line rules gets its key's groups.
+ * Slots whose groups share a key are filled together (one `GroupKey`), so a line's key is made and looked up
+ * once. Keys are compared as strings (keyOf), so a Map per key — never per day. A line that runs rules but
+ * is no member still gets its key's groups (empty if no line of that key is a member).
+ * @param {Item} it
+ * @param {Map<string, Group[]>[]} maps the run's groups, one Map per GroupKey of the edition
+ * @param {number} m which GroupKey of the edition this is
+ * @param {GroupKey} K
  */
-export function groupInto(items, slots, keyOf, perDay) {
-  /** @type {Map<string, Group[]>} */
-  const groups = new Map();
+export function groupLine(it, maps, m, K) {
+  const judged = it.x.cross !== null;
+  const member = it.x.member;
+  const slots = K.slots;
   const n = slots.length;
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i];
-    const judged = it.x.cross !== null;
-    const member = it.x.member;
-    let any = judged;
-    for (let j = 0; j < n && !any; j++) any = member[slots[j]];
-    if (!any) continue;
-    const k = keyOf(it.r);
-    let gs = groups.get(k);
-    if (gs === undefined) {
-      gs = [];
-      for (let j = 0; j < n; j++) gs.push({ members: [], perDay: perDay[j], cache: [] });
-      groups.set(k, gs);
-    }
-    if (judged && it.g === null) it.g = [];
-    for (let j = 0; j < n; j++) {
-      const slot = slots[j];
-      if (member[slot]) gs[j].members.push(it);
-      if (judged) /** @type {Group[]} */ (it.g)[slot] = gs[j];
-    }
+  let any = judged;
+  for (let j = 0; j < n && !any; j++) any = member[slots[j]];
+  if (!any) return;
+  let groups = maps[m];
+  if (groups === undefined) groups = maps[m] = new Map();
+  const k = K.keyOf(it.r);
+  let gs = groups.get(k);
+  if (gs === undefined) {
+    gs = [];
+    for (let j = 0; j < n; j++) gs.push({ members: [], perDay: K.perDay[j], cache: null });
+    groups.set(k, gs);
+  }
+  for (let j = 0; j < n; j++) if (member[slots[j]]) gs[j].members.push(it);
+  if (!judged) return;
+  // When one key serves every slot, a line's groups are its key's list itself.
+  if (n === K.total) it.g = gs;
+  else {
+    if (it.g === null) it.g = new Array(K.total).fill(null);
+    for (let j = 0; j < n; j++) /** @type {Group[]} */ (it.g)[slots[j]] = gs[j];
   }
 }
 
@@ -98,6 +103,7 @@ export function sortKey(v) {
  * @returns {Candidates}
  */
 export function candidatesOf(g, A) {
+  if (g.cache === null) g.cache = [];
   const known = g.cache[A.id];
   if (known !== undefined) return known;
   /** @type {Item[]} */
@@ -125,7 +131,7 @@ export function candidatesOf(g, A) {
     c.low = firstTwo(at.map((a) => a.p), false);
     c.high = firstTwo(at.map((a) => a.p), true);
   }
-  g.cache[A.id] = c;
+  /** @type {Array<Candidates | undefined>} */ (g.cache)[A.id] = c;
   return c;
 }
 

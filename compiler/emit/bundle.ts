@@ -116,27 +116,33 @@ class EditionPrinter implements PrintContext {
     return this.shared('units', _`r`, _`const u = ${printExpr(v.billable, this)};\nreturn typeof u === "number" ? u : r.units;`);
   }
 
-  /** Build the groups the cross-line rules look in, then run each line's cross-line check. */
-  private crossDriver(): Code {
-    if (this.plan.slots.length === 0) return _`null`;
-    // Slots keyed alike are built together: a line's key is made and looked up once for all of them.
+  /**
+   * The edition's cross-line driver: `group` puts each kept line in the groups its rules look in as it
+   * arrives (runtime groupLine), `cross` runs each line's cross-line check once every line is in.
+   */
+  private crossDriver(): { group: Code; cross: Code } {
+    if (this.plan.slots.length === 0) return { group: _`null`, cross: _`null` };
+    // Slots keyed alike are filled together: a line's key is made and looked up once for all of them.
     const byKey = new Map<string, number[]>();
     this.plan.slots.forEach((group, slot) => {
       const same = byKey.get(JSON.stringify(group.key));
       if (same) same.push(slot);
       else byKey.set(JSON.stringify(group.key), [slot]);
     });
-    const body: Code[] = [...byKey.values()].map((slots) => {
+    const calls = [...byKey.values()].map((slots, m) => {
       const key = this.plan.slots[slots[0]!]!.key;
       const keyOf = key.length === 1 && key[0] !== 'lineNumber'
         ? _`(r) => r.${name(key[0]!)}`
         : _`(r) => JSON.stringify([${join(key.map((k) => _`r.${name(k)}`), ', ')}])`;
-      return _`groupInto(items, ${literal(slots)}, ${keyOf}, ${literal(slots.map((s) => this.plan.slots[s]!.perDay))});`;
+      const K = this.id('K', m);
+      this.decls.push(_`const ${K} = { slots: ${literal(slots)}, keyOf: ${keyOf}, perDay: ${literal(slots.map((s) => this.plan.slots[s]!.perDay))}, total: ${this.plan.slots.length} };`);
+      return _`groupLine(it, maps, ${m}, ${K});`;
     });
-    body.push(_`for (let i = 0; i < items.length; i++) {\n  const it = items[i];\n  if (it.x.cross !== null) it.x.cross(it, it.r, it.e, it.d, it.res.billableUnits, it.f);\n}`);
-    const ref = this.id('crossAll', 0);
-    this.decls.push(_`function ${ref}(items) {\n${indent(join(body, '\n'))}\n}`);
-    return ref;
+    const group = this.id('groupAll', 0);
+    this.decls.push(_`function ${group}(it, maps) {\n${indent(join(calls, '\n'))}\n}`);
+    const cross = this.id('crossAll', 0);
+    this.decls.push(_`function ${cross}(items) {\n  for (let i = 0; i < items.length; i++) {\n    const it = items[i];\n    if (it.x.cross !== null) it.x.cross(it, it.r, it.e, it.d, it.res.billableUnits, it.f);\n  }\n}`);
+    return { group, cross };
   }
 
   private variant(v: VariantPlan, entryRef: Code, resultAttributes: readonly AttributeDecl[]): Code {
@@ -177,7 +183,7 @@ class EditionPrinter implements PrintContext {
     }
     const lookup = plan.lookup.map(({ key, variants }) => _`  [${key}, [${join(variants.map((v) => names.get(v)!), ', ')}]],`);
     const byCode = plan.universe.map((code) => _`  [${code}, [${join([...names].filter(([v]) => v.entry.code === code).map(([, ref]) => ref), ', ')}]],`);
-    const cross = this.crossDriver();
+    const { group, cross } = this.crossDriver();
     const invalid = plan.builtin.record;
     const combination = plan.builtin.combination;
     const undefinedMessage = _`${this.message(plan.undefinedMessage)}(r, null, null, null, null)`;
@@ -203,6 +209,7 @@ ${join(lookup, '\n')}
 ${join(byCode, '\n')}
   ]),
   tolerated: ${tolerated},
+  group: ${group},
   cross: ${cross},
   shard: ${literal(shardFields(plan))},
   choices: deepFreeze(${literal(plan.choices as never)}),
