@@ -23,6 +23,7 @@
  * @property {Finding[]} findings
  * @typedef {Record<string, unknown> & { program: string, service: string, combination: string }} Entry A catalogue entry as the bundle holds it.
  * @typedef {Object} Variant One way to write a combination: an entry with or without a delivery modifier.
+ * @property {number} id its position among the edition's variants
  * @property {Entry} e
  * @property {string} d delivery
  * @property {number} from first day in force
@@ -60,7 +61,8 @@
  * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
  * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
  * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
- * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Edition, g: import('./groups.js').Group[] | null }} Item
+ * @typedef {{ res: Result, r: LineRecord, x: Variant, g: import('./groups.js').Group[] | null }} Item
+ *   A line kept for cross-line work: its result, record and variant (entry x.e, delivery x.d), and its groups.
  */
 
 /**
@@ -145,7 +147,7 @@ export function judgeLine(B, v, raw, index, t, problems) {
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;
-  return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
+  return { res, r, x, g: null };
 }
 
 /**
@@ -253,11 +255,12 @@ export function startValidation(B, options) {
   const tables = tablesFor(B, edition, options);
   /** @type {Result[]} */
   const out = [];
-  /** @type {Item[][]} */
-  const byEdition = B.editions.map(() => []);
-  /** Per edition, the groups of its kept lines (filled as lines arrive, while their records are at hand). */
-  /** @type {Map<string, import('./groups.js').Group[]>[][]} */
-  const groups = B.editions.map(() => []);
+  // Every line is judged by one edition: its kept lines, and their groups (filled as lines arrive, while
+  // their records are at hand).
+  /** @type {Item[]} */
+  const kept = [];
+  /** @type {Map<string, import('./groups.js').Group[]>[]} */
+  const groups = [];
   /** @type {RecordProblem[]} */
   const problems = [];
   let finished = false;
@@ -268,8 +271,8 @@ export function startValidation(B, options) {
       const j = judgeLine(B, edition, raw, out.length, tables, problems);
       if ('res' in j) {
         out.push(j.res);
-        byEdition[j.v.index].push(j);
-        if (j.v.group !== null) j.v.group(j, groups[j.v.index]);
+        kept.push(j);
+        if (edition.group !== null) edition.group(j, groups);
       } else {
         out.push(j);
       }
@@ -280,17 +283,14 @@ export function startValidation(B, options) {
      * @returns {Item | null}
      */
     item(index) {
-      for (const list of byEdition) for (const it of list) if (it.res.index === index) return it;
+      for (const it of kept) if (it.res.index === index) return it;
       return null;
     },
     /** @returns {Result[]} */
     finish() {
       if (!finished) {
         finished = true;
-        for (let k = 0; k < B.editions.length; k++) {
-          const cross = B.editions[k].cross;
-          if (cross !== null && byEdition[k].length > 0) cross(byEdition[k]);
-        }
+        if (edition.cross !== null && kept.length > 0) edition.cross(kept);
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }
       return out;

@@ -17,8 +17,10 @@
 
 /**
  * @typedef {import('./engine.js').Item} Item
- * @typedef {{ id: number, pure: ((o: Item) => boolean) | null, by: ((o: Item) => unknown) | null, op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | null }} Aggregate
- *   What the printer hoists for one aggregate: its id within the edition and its predicate, split.
+ * @typedef {{ id: number, pure: ((o: Item) => boolean) | null, takes: Uint8Array | null, by: ((o: Item) => unknown) | null, op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | null }} Aggregate
+ *   What the printer hoists for one aggregate: its id within the edition and its predicate, split. When
+ *   `pure` reads only the other line's entry and delivery, `takes` holds its answer per variant id (0: not
+ *   yet asked, 1: yes, 2: no), so each variant is asked once (see passes).
  * @typedef {Object} GroupKey What the printer hoists for the slots of an edition whose groups share one key.
  * @property {number[]} slots ascending
  * @property {(r: import('./record.js').LineRecord) => string} keyOf the key as text
@@ -97,6 +99,21 @@ export function sortKey(v) {
 }
 
 /**
+ * Does a line pass an aggregate's `pure` part (which is not null)? Asked once per variant when the part
+ * reads only the variant (A.takes), else of each line.
+ * @param {Aggregate} A
+ * @param {Item} o
+ */
+export function passes(A, o) {
+  const takes = A.takes;
+  if (takes === null) return /** @type {(o: Item) => boolean} */ (A.pure)(o);
+  const id = o.x.id;
+  let t = takes[id];
+  if (t === 0) takes[id] = t = /** @type {(o: Item) => boolean} */ (A.pure)(o) ? 1 : 2;
+  return t === 1;
+}
+
+/**
  * The members of a group an aggregate can find, indexed (built on first use, then kept with the group).
  * @param {Group} g
  * @param {Aggregate} A
@@ -112,7 +129,7 @@ export function candidatesOf(g, A) {
   const by = A.by;
   for (let i = 0; i < g.members.length; i++) {
     const o = g.members[i];
-    if (pure !== null && !pure(o)) continue;
+    if (pure !== null && !passes(A, o)) continue;
     if (by !== null && sortKey(by(o)) === null) continue;
     items.push(o);
   }
@@ -198,7 +215,7 @@ export function rangeOf(c, op, mine) {
  */
 export function selfPasses(it, slot, A, mine) {
   if (!it.x.member[slot]) return false;
-  if (A.pure !== null && !A.pure(it)) return false;
+  if (A.pure !== null && !passes(A, it)) return false;
   if (A.by === null) return true;
   const k = sortKey(A.by(it));
   if (k === null) return false;
@@ -320,7 +337,7 @@ export function smallScan(it, g, A, mine, rest, mode) {
     const o = members[i];
     if (o === it) continue;
     if (perDay && (o.r.serviceDate > e || lastGroupDay(o.r) < s)) continue;
-    if (pure !== null && !pure(o)) continue;
+    if (pure !== null && !passes(A, o)) continue;
     if (by !== null) {
       const k = sortKey(by(o));
       if (k === null || !(op === 'lt' ? k < m : op === 'le' ? k <= m : op === 'gt' ? k > m : op === 'ge' ? k >= m : k === m)) continue;

@@ -46,8 +46,11 @@ class EditionPrinter implements PrintContext {
     return ref;
   }
 
-  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null): Code {
-    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, by: ${by ?? _`null`}, op: ${op} }`;
+  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null, pureReadsVariant: boolean): Code {
+    // A pure part that reads only the variant is answered once per variant (runtime groups.js passes).
+    const variants = this.plan.lookup.reduce((n, { variants: vs }) => n + vs.length, 0);
+    const takes = pure !== null && pureReadsVariant ? _`new Uint8Array(${variants})` : _`null`;
+    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, takes: ${takes}, by: ${by ?? _`null`}, op: ${op} }`;
     const text = spec.toString().replace(/^\{ id: \d+, /, '');
     let ref = this.aggregates.get(text);
     if (!ref) {
@@ -141,11 +144,11 @@ class EditionPrinter implements PrintContext {
     const group = this.id('groupAll', 0);
     this.decls.push(_`function ${group}(it, maps) {\n${indent(join(calls, '\n'))}\n}`);
     const cross = this.id('crossAll', 0);
-    this.decls.push(_`function ${cross}(items) {\n  for (let i = 0; i < items.length; i++) {\n    const it = items[i];\n    if (it.x.cross !== null) it.x.cross(it, it.r, it.e, it.d, it.res.billableUnits, it.f);\n  }\n}`);
+    this.decls.push(_`function ${cross}(items) {\n  for (let i = 0; i < items.length; i++) {\n    const it = items[i];\n    if (it.x.cross !== null) it.x.cross(it, it.r, it.x.e, it.x.d, it.res.billableUnits, it.res.findings);\n  }\n}`);
     return { group, cross };
   }
 
-  private variant(v: VariantPlan, entryRef: Code, resultAttributes: readonly AttributeDecl[]): Code {
+  private variant(v: VariantPlan, id: number, entryRef: Code, resultAttributes: readonly AttributeDecl[]): Code {
     const e = v.entry;
     const view = {
       guidanceVersion: this.plan.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
@@ -158,7 +161,7 @@ class EditionPrinter implements PrintContext {
     // Probing (tests of the language) keeps every line and gives each its groups.
     const cross = this.probing && v.cross.length === 0 ? _`() => {}` : this.rules('cross', v.cross);
     const probes = this.probing ? _`, probes: [${join(v.probes.map((p) => _`(it, r, e, d, u) => ${printExpr(p, this)}`), ', ')}]` : _``;
-    return _`{ e: ${entryRef}, d: ${v.delivery}, mods: ${literal([...v.modifiers].sort())}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
+    return _`{ id: ${id}, e: ${entryRef}, d: ${v.delivery}, mods: ${literal([...v.modifiers].sort())}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
   }
 
   print(): { decls: Code; ref: Code } {
@@ -178,7 +181,7 @@ class EditionPrinter implements PrintContext {
       for (const v of variants) {
         const ref = this.id('X', names.size);
         names.set(v, ref);
-        this.decls.push(_`const ${ref} = ${this.variant(v, this.id('E', v.entry.index), plan.resultAttributes)};`);
+        this.decls.push(_`const ${ref} = ${this.variant(v, names.size - 1, this.id('E', v.entry.index), plan.resultAttributes)};`);
       }
     }
     const lookup = plan.lookup.map(({ key, variants }) => _`  [${key}, [${join(variants.map((v) => names.get(v)!), ', ')}]],`);
@@ -302,7 +305,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
     _`/** Lines whose shard keys differ never change each other's results: a caller with more lines than memory validates each shard on its own. Null: judge the line alone (validateLine). */\nexport function shardKey(line, options) {\n  return shardKeyOf(BUNDLE, line, options);\n}`,
     _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. Frozen. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(BUNDLE, procedureCode, modifiers, serviceDate);\n}`,
-    ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.e, it.d, it.res.billableUnits) };\n}`] : []),
+    ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.x.e, it.x.d, it.res.billableUnits) };\n}`] : []),
   ], '\n\n').toString() + '\n';
   const manifest: Manifest = {
     guidance: plan.guidance,
