@@ -48,8 +48,8 @@
  * @property {number} toleratedUntil before this day, extra modifiers are tolerated (see toleratedVariant)
  * @property {Map<string, Variant[]>} byCode every variant of each code (for toleratedVariant)
  * @property {(r: LineRecord, extra: string[]) => Finding} tolerated the warning for a line read with extra modifiers
- * @property {((it: Item, maps: Map<string, import('./groups.js').Group[]>[]) => void) | null} group puts a kept line in its groups (runtime/groups.js groupLine)
- * @property {((items: Item[]) => void) | null} cross runs each kept line's cross-line rules, once every line is grouped
+ * @property {((it: Item, notes: import('./groups.js').KeyNotes[]) => void) | null} group notes a kept line's group keys as it arrives (runtime/groups.js noteKey)
+ * @property {((items: Item[], notes: import('./groups.js').KeyNotes[]) => void) | null} cross builds the groups (buildGroups), then runs each kept line's cross-line rules
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
  * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
@@ -255,12 +255,12 @@ export function startValidation(B, options) {
   const tables = tablesFor(B, edition, options);
   /** @type {Result[]} */
   const out = [];
-  // Every line is judged by one edition: its kept lines, and their groups (filled as lines arrive, while
+  // Every line is judged by one edition: its kept lines, and their group keys (noted as lines arrive, while
   // their records are at hand).
   /** @type {Item[]} */
   const kept = [];
-  /** @type {Map<string, import('./groups.js').Group[]>[]} */
-  const groups = [];
+  /** @type {import('./groups.js').KeyNotes[]} */
+  const notes = [];
   /** @type {RecordProblem[]} */
   const problems = [];
   let finished = false;
@@ -272,7 +272,7 @@ export function startValidation(B, options) {
       if ('res' in j) {
         out.push(j.res);
         kept.push(j);
-        if (edition.group !== null) edition.group(j, groups);
+        if (edition.group !== null) edition.group(j, notes);
       } else {
         out.push(j);
       }
@@ -290,7 +290,7 @@ export function startValidation(B, options) {
     finish() {
       if (!finished) {
         finished = true;
-        if (edition.cross !== null && kept.length > 0) edition.cross(kept);
+        if (edition.cross !== null && kept.length > 0) edition.cross(kept, notes);
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }
       return out;

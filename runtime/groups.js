@@ -26,8 +26,18 @@
  * @property {(r: import('./record.js').LineRecord) => string} keyOf the key as text
  * @property {boolean[]} perDay per slot of `slots`
  * @property {number} total how many slots the edition has
- * @typedef {Object} Group
- * @property {Item[]} members the lines aggregates of this group can count, in input order
+ * @typedef {Object} KeyNotes What a run notes per GroupKey as lines arrive: each key's number, and per kept line
+ *   (in the order lines were kept) its key's number, or -1 when the line takes no part in these groups.
+ * @property {Map<string, number>} keys
+ * @property {number[]} ids
+ * @typedef {Object} Group The members of one key in one slot: a stretch [start, end) of the slot's lists,
+ *   which hold every key's members one key after another, each key's in input order.
+ * @property {Item[]} all the slot's members
+ * @property {Float64Array} days per member of the slot, its first and last group day (per-day slots; what
+ *   smallScan reads without touching the member)
+ * @property {Int32Array} variants per member of the slot, its variant's id (for Aggregate.takes)
+ * @property {number} start
+ * @property {number} end
  * @property {boolean} perDay
  * @property {Array<Candidates | undefined> | null} cache per aggregate id: the members passing its `pure` part, indexed (made on first use)
  * @typedef {Object} Candidates
@@ -43,40 +53,87 @@
  */
 
 /**
- * Put one kept line in its groups, as it arrives (while its record is still at hand): the lines of a key are
- * members of the slots they can be counted in, and a line that runs cross-line rules gets its key's groups.
- * Slots whose groups share a key are filled together (one `GroupKey`), so a line's key is made and looked up
- * once. Keys are compared as strings (keyOf), so a Map per key — never per day. A line that runs rules but
- * is no member still gets its key's groups (empty if no line of that key is a member).
+ * Note a kept line's key as it arrives (while its record is still at hand): keys are numbered in order of
+ * first appearance. Slots whose groups share a key are noted together (one `GroupKey`), so a line's key is
+ * made and looked up once. Keys are compared as strings (keyOf), so a Map per key — never per day.
  * @param {Item} it
- * @param {Map<string, Group[]>[]} maps the run's groups, one Map per GroupKey of the edition
+ * @param {KeyNotes[]} notes the run's notes, one per GroupKey of the edition
  * @param {number} m which GroupKey of the edition this is
  * @param {GroupKey} K
  */
-export function groupLine(it, maps, m, K) {
-  const judged = it.x.cross !== null;
+export function noteKey(it, notes, m, K) {
+  let note = notes[m];
+  if (note === undefined) note = notes[m] = { keys: new Map(), ids: [] };
   const member = it.x.member;
   const slots = K.slots;
-  const n = slots.length;
-  let any = judged;
-  for (let j = 0; j < n && !any; j++) any = member[slots[j]];
-  if (!any) return;
-  let groups = maps[m];
-  if (groups === undefined) groups = maps[m] = new Map();
-  const k = K.keyOf(it.r);
-  let gs = groups.get(k);
-  if (gs === undefined) {
-    gs = [];
-    for (let j = 0; j < n; j++) gs.push({ members: [], perDay: K.perDay[j], cache: null });
-    groups.set(k, gs);
+  let any = it.x.cross !== null;
+  for (let j = 0; j < slots.length && !any; j++) any = member[slots[j]];
+  if (!any) {
+    note.ids.push(-1);
+    return;
   }
-  for (let j = 0; j < n; j++) if (member[slots[j]]) gs[j].members.push(it);
-  if (!judged) return;
-  // When one key serves every slot, a line's groups are its key's list itself.
-  if (n === K.total) it.g = gs;
-  else {
-    if (it.g === null) it.g = new Array(K.total).fill(null);
-    for (let j = 0; j < n; j++) /** @type {Group[]} */ (it.g)[slots[j]] = gs[j];
+  const k = K.keyOf(it.r);
+  let id = note.keys.get(k);
+  if (id === undefined) note.keys.set(k, (id = note.keys.size));
+  note.ids.push(id);
+}
+
+/**
+ * Build the groups of one GroupKey once every line is in: per slot, the members of all keys in one list,
+ * key after key (a counting sort by key number, so each key's members stay in input order), and per key
+ * its stretch of it. A line that runs rules gets its key's groups (empty for a slot where no line of its
+ * key is a member).
+ * @param {Item[]} items the run's kept lines, in input order
+ * @param {KeyNotes[]} notes
+ * @param {number} m
+ * @param {GroupKey} K
+ */
+export function buildGroups(items, notes, m, K) {
+  const note = notes[m];
+  if (note === undefined) return;
+  const ids = note.ids;
+  const keys = note.keys.size;
+  const slots = K.slots;
+  const n = slots.length;
+  /** @type {Group[][]} per key, its group in each slot of K */
+  const byKey = new Array(keys);
+  for (let id = 0; id < keys; id++) byKey[id] = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const slot = slots[j];
+    // Where each key's stretch starts: counts, then running sums.
+    const at = new Int32Array(keys + 1);
+    for (let i = 0; i < items.length; i++) if (ids[i] >= 0 && items[i].x.member[slot]) at[ids[i] + 1]++;
+    for (let id = 0; id < keys; id++) at[id + 1] += at[id];
+    const total = at[keys];
+    /** @type {Item[]} */
+    const all = new Array(total);
+    const days = new Float64Array(K.perDay[j] ? 2 * total : 0);
+    const variants = new Int32Array(total);
+    for (let id = 0; id < keys; id++) byKey[id][j] = { all, days, variants, start: at[id], end: at[id + 1], perDay: K.perDay[j], cache: null };
+    for (let i = 0; i < items.length; i++) {
+      const id = ids[i];
+      if (id < 0) continue;
+      const it = items[i];
+      if (!it.x.member[slot]) continue;
+      const p = at[id]++;
+      all[p] = it;
+      variants[p] = it.x.id;
+      if (days.length > 0) {
+        days[2 * p] = it.r.serviceDate;
+        days[2 * p + 1] = lastGroupDay(it.r);
+      }
+    }
+  }
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (ids[i] < 0 || it.x.cross === null) continue;
+    const gs = byKey[ids[i]];
+    // When one key serves every slot, a line's groups are its key's list itself.
+    if (n === K.total) it.g = gs;
+    else {
+      if (it.g === null) it.g = new Array(K.total).fill(null);
+      for (let j = 0; j < n; j++) /** @type {Group[]} */ (it.g)[slots[j]] = gs[j];
+    }
   }
 }
 
@@ -127,8 +184,8 @@ export function candidatesOf(g, A) {
   const items = [];
   const pure = A.pure;
   const by = A.by;
-  for (let i = 0; i < g.members.length; i++) {
-    const o = g.members[i];
+  for (let i = g.start; i < g.end; i++) {
+    const o = g.all[i];
     if (pure !== null && !passes(A, o)) continue;
     if (by !== null && sortKey(by(o)) === null) continue;
     items.push(o);
@@ -276,7 +333,7 @@ export function scanGroup(it, g, c, A, mine, rest, visit) {
  */
 export function countIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
-  if (g.members.length <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, COUNT);
+  if (g.end - g.start <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, COUNT);
   const c = candidatesOf(g, A);
   if (rest !== null || (A.by !== null && g.perDay)) {
     let n = 0;
@@ -309,7 +366,7 @@ export const FIRST = 1;
 
 /**
  * The other lines of a small group that pass the aggregate (and `rest`), scanned in input order: how many
- * (COUNT), or the position of the first among the members (FIRST, -1 when none). What the indexes answer.
+ * (COUNT), or the position in the slot's list (g.all) of the first (FIRST, -1 when none). What the indexes answer.
  * @param {Item} it
  * @param {Group} g
  * @param {Aggregate} A
@@ -319,7 +376,7 @@ export const FIRST = 1;
  * @returns {number}
  */
 export function smallScan(it, g, A, mine, rest, mode) {
-  const members = g.members;
+  const all = g.all;
   const pure = A.pure;
   const by = A.by;
   const op = A.op;
@@ -330,13 +387,18 @@ export function smallScan(it, g, A, mine, rest, mode) {
     m = k;
   }
   const perDay = g.perDay;
+  const days = g.days;
+  const variants = g.variants;
+  const takes = A.takes;
   const s = it.r.serviceDate;
   const e = perDay ? lastGroupDay(it.r) : 0;
   let n = 0;
-  for (let i = 0; i < members.length; i++) {
-    const o = members[i];
+  for (let i = g.start; i < g.end; i++) {
+    // Days and known answers first: they are read from the slot's own lists, not from the member.
+    if (perDay && (days[2 * i] > e || days[2 * i + 1] < s)) continue;
+    if (takes !== null && takes[variants[i]] === 2) continue;
+    const o = all[i];
     if (o === it) continue;
-    if (perDay && (o.r.serviceDate > e || lastGroupDay(o.r) < s)) continue;
     if (pure !== null && !passes(A, o)) continue;
     if (by !== null) {
       const k = sortKey(by(o));
@@ -359,7 +421,7 @@ export function smallScan(it, g, A, mine, rest, mode) {
  */
 export function anyIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
-  if (g.members.length <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, FIRST) !== -1;
+  if (g.end - g.start <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, FIRST) !== -1;
   if (rest !== null || (A.by !== null && g.perDay)) {
     let found = false;
     scanGroup(it, g, candidatesOf(g, A), A, mine, rest, () => { found = true; return true; });
@@ -380,9 +442,9 @@ export function anyIn(it, slot, A, mine, rest) {
  */
 export function firstIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
-  if (g.members.length <= SMALL_GROUP) {
+  if (g.end - g.start <= SMALL_GROUP) {
     const p = smallScan(it, g, A, mine, rest, FIRST);
-    return p === -1 ? null : g.members[p];
+    return p === -1 ? null : g.all[p];
   }
   const c = candidatesOf(g, A);
   if (rest !== null || (A.by !== null && g.perDay)) {
@@ -505,8 +567,8 @@ export function buildStabbing(items) {
 export function sumIn(it, slot, value) {
   const g = /** @type {Group[]} */ (it.g)[slot];
   let n = 0;
-  for (let i = 0; i < g.members.length; i++) {
-    const o = g.members[i];
+  for (let i = g.start; i < g.end; i++) {
+    const o = g.all[i];
     if (o === it || !meets(g, it, o)) continue;
     const x = value(o);
     if (x !== null) n += x;

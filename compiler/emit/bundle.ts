@@ -120,12 +120,13 @@ class EditionPrinter implements PrintContext {
   }
 
   /**
-   * The edition's cross-line driver: `group` puts each kept line in the groups its rules look in as it
-   * arrives (runtime groupLine), `cross` runs each line's cross-line check once every line is in.
+   * The edition's cross-line driver: `group` notes each kept line's group keys as it arrives (runtime
+   * noteKey); once every line is in, `cross` builds the groups (buildGroups) and runs each line's
+   * cross-line check.
    */
   private crossDriver(): { group: Code; cross: Code } {
     if (this.plan.slots.length === 0) return { group: _`null`, cross: _`null` };
-    // Slots keyed alike are filled together: a line's key is made and looked up once for all of them.
+    // Slots keyed alike are noted together: a line's key is made and looked up once for all of them.
     const byKey = new Map<string, number[]>();
     this.plan.slots.forEach((group, slot) => {
       const same = byKey.get(JSON.stringify(group.key));
@@ -139,12 +140,12 @@ class EditionPrinter implements PrintContext {
         : _`(r) => JSON.stringify([${join(key.map((k) => _`r.${name(k)}`), ', ')}])`;
       const K = this.id('K', m);
       this.decls.push(_`const ${K} = { slots: ${literal(slots)}, keyOf: ${keyOf}, perDay: ${literal(slots.map((s) => this.plan.slots[s]!.perDay))}, total: ${this.plan.slots.length} };`);
-      return _`groupLine(it, maps, ${m}, ${K});`;
+      return { note: _`noteKey(it, notes, ${m}, ${K});`, build: _`buildGroups(items, notes, ${m}, ${K});` };
     });
     const group = this.id('groupAll', 0);
-    this.decls.push(_`function ${group}(it, maps) {\n${indent(join(calls, '\n'))}\n}`);
+    this.decls.push(_`function ${group}(it, notes) {\n${indent(join(calls.map((c) => c.note), '\n'))}\n}`);
     const cross = this.id('crossAll', 0);
-    this.decls.push(_`function ${cross}(items) {\n  for (let i = 0; i < items.length; i++) {\n    const it = items[i];\n    if (it.x.cross !== null) it.x.cross(it, it.r, it.x.e, it.x.d, it.res.billableUnits, it.res.findings);\n  }\n}`);
+    this.decls.push(_`function ${cross}(items, notes) {\n${indent(join(calls.map((c) => c.build), '\n'))}\n  for (let i = 0; i < items.length; i++) {\n    const it = items[i];\n    if (it.x.cross !== null) it.x.cross(it, it.r, it.x.e, it.x.d, it.res.billableUnits, it.res.findings);\n  }\n}`);
     return { group, cross };
   }
 
