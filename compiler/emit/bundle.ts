@@ -90,11 +90,11 @@ class EditionPrinter implements PrintContext {
 
   private finding(rule: Rule, message: Code, enforced = rule.enforcedFrom): Code {
     if (enforced === null) {
-      return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${message}, cite: ${rule.cite ?? ''} }`;
+      return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: flatText(${message}), cite: ${rule.cite ?? ''} }`;
     }
     // Before its compliance date a requirement's findings are warnings that say when it is enforced.
     const early = _`r.serviceDate < ${enforced}`;
-    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${early} ? "warning" : ${rule.severity}, message: ${message} + (${early} ? ${enforcementNote(enforced)} : ""), cite: ${rule.cite ?? ''} }`;
+    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${early} ? "warning" : ${rule.severity}, message: flatText(${message} + (${early} ? ${enforcementNote(enforced)} : "")), cite: ${rule.cite ?? ''} }`;
   }
 
   /** One variant's rules of one kind as a function, or `null` when none can apply (most lines then skip the kind). */
