@@ -30,6 +30,7 @@
  *   (in the order lines were kept) its key's number, or -1 when the line takes no part in these groups.
  * @property {Map<string, number>} keys
  * @property {number[]} ids
+ * @property {number[]} marks per kept line, the slots of K it is a member of (bit j for K.slots[j])
  * @typedef {Object} Group The members of one key in one slot: a stretch [start, end) of the slot's lists,
  *   which hold every key's members one key after another, each key's in input order.
  * @property {Item[]} all the slot's members
@@ -63,19 +64,21 @@
  */
 export function noteKey(it, notes, m, K) {
   let note = notes[m];
-  if (note === undefined) note = notes[m] = { keys: new Map(), ids: [] };
+  if (note === undefined) note = notes[m] = { keys: new Map(), ids: [], marks: [] };
   const member = it.x.member;
   const slots = K.slots;
-  let any = it.x.cross !== null;
-  for (let j = 0; j < slots.length && !any; j++) any = member[slots[j]];
-  if (!any) {
+  let mark = 0;
+  for (let j = 0; j < slots.length; j++) if (member[slots[j]]) mark |= 1 << j;
+  if (mark === 0 && it.x.cross === null) {
     note.ids.push(-1);
+    note.marks.push(0);
     return;
   }
   const k = K.keyOf(it.r);
   let id = note.keys.get(k);
   if (id === undefined) note.keys.set(k, (id = note.keys.size));
   note.ids.push(id);
+  note.marks.push(mark);
 }
 
 /**
@@ -92,6 +95,7 @@ export function buildGroups(items, notes, m, K) {
   const note = notes[m];
   if (note === undefined) return;
   const ids = note.ids;
+  const marks = note.marks;
   const keys = note.keys.size;
   const slots = K.slots;
   const n = slots.length;
@@ -99,10 +103,10 @@ export function buildGroups(items, notes, m, K) {
   const byKey = new Array(keys);
   for (let id = 0; id < keys; id++) byKey[id] = new Array(n);
   for (let j = 0; j < n; j++) {
-    const slot = slots[j];
+    const bit = 1 << j;
     // Where each key's stretch starts: counts, then running sums.
     const at = new Int32Array(keys + 1);
-    for (let i = 0; i < items.length; i++) if (ids[i] >= 0 && items[i].x.member[slot]) at[ids[i] + 1]++;
+    for (let i = 0; i < items.length; i++) if ((marks[i] & bit) !== 0) at[ids[i] + 1]++;
     for (let id = 0; id < keys; id++) at[id + 1] += at[id];
     const total = at[keys];
     /** @type {Item[]} */
@@ -111,11 +115,9 @@ export function buildGroups(items, notes, m, K) {
     const variants = new Int32Array(total);
     for (let id = 0; id < keys; id++) byKey[id][j] = { all, days, variants, start: at[id], end: at[id + 1], perDay: K.perDay[j], cache: null };
     for (let i = 0; i < items.length; i++) {
-      const id = ids[i];
-      if (id < 0) continue;
+      if ((marks[i] & bit) === 0) continue;
       const it = items[i];
-      if (!it.x.member[slot]) continue;
-      const p = at[id]++;
+      const p = at[ids[i]]++;
       all[p] = it;
       variants[p] = it.x.id;
       if (days.length > 0) {

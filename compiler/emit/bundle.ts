@@ -133,7 +133,9 @@ class EditionPrinter implements PrintContext {
       if (same) same.push(slot);
       else byKey.set(JSON.stringify(group.key), [slot]);
     });
-    const calls = [...byKey.values()].map((slots, m) => {
+    // A line's membership is noted as bits of one number (runtime KeyNotes.marks): at most 31 slots per GroupKey.
+    const keyed = [...byKey.values()].flatMap((slots) => Array.from({ length: Math.ceil(slots.length / 31) }, (_x, c) => slots.slice(31 * c, 31 * c + 31)));
+    const calls = keyed.map((slots, m) => {
       const key = this.plan.slots[slots[0]!]!.key;
       const keyOf = key.length === 1 && key[0] !== 'lineNumber'
         ? _`(r) => r.${name(key[0]!)}`
