@@ -14,6 +14,12 @@
 // ends or by the compared value — and every question is then a binary search:
 // O(n log n) per group whatever the data. Only `rest` (a condition mixing both
 // lines in another way) and sum() over per-day groups scan the candidates.
+//
+// Groups are built once every line is in (buildGroups), from what each line
+// noted as it arrived (noteKey: its key's number and which slots it is a
+// member of): per slot, one list holds every key's members, key after key, in
+// input order, with their days and variant ids in typed arrays beside it, so
+// building is a counting sort and a small group's scan reads numbers in a row.
 
 /**
  * @typedef {import('./engine.js').Item} Item
