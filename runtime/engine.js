@@ -9,6 +9,7 @@
 /**
  * @typedef {import('./record.js').LineRecord} LineRecord
  * @typedef {import('./record.js').RecordProblem} RecordProblem
+ * @typedef {import('./groups.js').KeyNotes} KeyNotes
  * @typedef {{ rule: string, category: string, severity: 'error' | 'warning', message: string, cite: string }} Finding
  * @typedef {Object} Result
  * @property {number} index
@@ -48,8 +49,8 @@
  * @property {number} toleratedUntil before this day, extra modifiers are tolerated (see toleratedVariant)
  * @property {Map<string, Variant[]>} byCode every variant of each code (for toleratedVariant)
  * @property {(r: LineRecord, extra: string[]) => Finding} tolerated the warning for a line read with extra modifiers
- * @property {((it: Item, notes: import('./groups.js').KeyNotes[]) => void) | null} group notes a kept line's group keys as it arrives (runtime/groups.js noteKey)
- * @property {((items: Item[], notes: import('./groups.js').KeyNotes[]) => void) | null} cross builds the groups (buildGroups), then runs each kept line's cross-line rules
+ * @property {((it: Item, notes: KeyNotes[]) => void) | null} group notes a kept line's group keys as it arrives (runtime/groups.js noteKey)
+ * @property {((items: Item[], notes: KeyNotes[]) => void) | null} cross builds the groups (buildGroups), then runs each kept line's cross-line rules
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
  * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
@@ -270,7 +271,7 @@ export function startValidation(B, options) {
   // their records are at hand).
   /** @type {Item[]} */
   const kept = [];
-  /** @type {import('./groups.js').KeyNotes[]} */
+  /** @type {KeyNotes[]} */
   const notes = [];
   /** @type {RecordProblem[]} */
   const problems = [];
