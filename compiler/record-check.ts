@@ -12,8 +12,6 @@ const MODIFIER = /^[A-Za-z0-9]{2}$/;
 const TWO_DIGITS = /^[0-9]{2}$/;
 
 const RANGE_END = RECORD_FIELDS.find((f) => f.kind === 'date' && f.notBefore !== undefined);
-const CODE_FIELD = RECORD_FIELDS.find((f) => f.kind === 'code')!;
-const MODIFIERS_FIELD = RECORD_FIELDS.find((f) => f.kind === 'modifiers')!;
 
 /** A field's value, or `unreadable` when reading it threw. */
 type Read = { ok: true; value: unknown } | { ok: false };
@@ -127,6 +125,5 @@ export function checkRecord(raw: unknown, problems: RecordProblem[]): LineRecord
   for (const f of RECORD_FIELDS) line[f.name] = checked.get(f.name)!.value;
   const end = RANGE_END === undefined ? null : line[RANGE_END.name];
   line.serviceDays = RANGE_END === undefined || end === null ? 1 : (end as number) - (line[RANGE_END.notBefore!] as number) + 1;
-  line.key = [line[CODE_FIELD.name] as string, ...(line[MODIFIERS_FIELD.name] as string[])].join(':');
   return line as unknown as LineRecord;
 }

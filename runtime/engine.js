@@ -9,6 +9,7 @@
 /**
  * @typedef {import('./record.js').LineRecord} LineRecord
  * @typedef {import('./record.js').RecordProblem} RecordProblem
+ * @typedef {import('./groups.js').KeyNotes} KeyNotes
  * @typedef {{ rule: string, category: string, severity: 'error' | 'warning', message: string, cite: string }} Finding
  * @typedef {Object} Result
  * @property {number} index
@@ -23,6 +24,7 @@
  * @property {Finding[]} findings
  * @typedef {Record<string, unknown> & { program: string, service: string, combination: string }} Entry A catalogue entry as the bundle holds it.
  * @typedef {Object} Variant One way to write a combination: an entry with or without a delivery modifier.
+ * @property {number} id its position among the edition's variants
  * @property {Entry} e
  * @property {string} d delivery
  * @property {number} from first day in force
@@ -47,7 +49,8 @@
  * @property {number} toleratedUntil before this day, extra modifiers are tolerated (see toleratedVariant)
  * @property {Map<string, Variant[]>} byCode every variant of each code (for toleratedVariant)
  * @property {(r: LineRecord, extra: string[]) => Finding} tolerated the warning for a line read with extra modifiers
- * @property {((items: Item[]) => void) | null} cross
+ * @property {((it: Item, notes: KeyNotes[]) => void) | null} group notes a kept line's group keys as it arrives (runtime/groups.js noteKey)
+ * @property {((items: Item[], notes: KeyNotes[]) => void) | null} cross builds the groups (buildGroups), then runs each kept line's cross-line rules
  * @property {import('./profile.js').Choice[]} choices the plan choices the rule files declare (runtime/profile.js)
  * @property {Set<string>} defining the modifiers that define catalogue entries
  * @property {import('./profile.js').PlanTables | null} tables the compiled-in plan profile's tables (set when the bundle loads)
@@ -59,7 +62,8 @@
  * @property {(index: number, claimId: string | null, lineNumber: number | null, status: Result['status'], version: string | null) => Result} newResult
  * @property {(res: Result, e: Entry, d: string) => void} fillResult sets the fields a classified line takes from its entry
  * @property {boolean} keepAll keep every classified line for cross-line work (only when probing expressions)
- * @typedef {{ res: Result, r: LineRecord, e: Entry, d: string, x: Variant, f: Finding[], v: Edition, g: import('./groups.js').Group[] | null }} Item
+ * @typedef {{ res: Result, r: LineRecord, x: Variant, g: import('./groups.js').Group[] | null }} Item
+ *   A line kept for cross-line work: its result, record and variant (entry x.e, delivery x.d), and its groups.
  */
 
 /**
@@ -93,7 +97,7 @@ export function editionAsOf(B, options) {
  * @returns {Item | Result}
  */
 export function judgeLine(B, v, raw, index, t, problems) {
-  problems.length = 0;
+  if (problems.length !== 0) problems.length = 0;
   /** @type {LineRecord | null} */
   let r = null;
   try {
@@ -144,7 +148,7 @@ export function judgeLine(B, v, raw, index, t, problems) {
   if (x.check !== null) x.check(r, e, x.d, u, res.findings);
   // Only lines that cross-line rules judge or count need to be kept for them.
   if (x.cross === null && !x.found && !B.keepAll) return res;
-  return { res, r, e, d: x.d, x, f: res.findings, v, g: null };
+  return { res, r, x, g: null };
 }
 
 /**
@@ -225,6 +229,17 @@ export function extraModifiers(mods, used) {
 }
 
 /**
+ * A finding's message as one flat string. Text built with `+` is a tree of its pieces until something reads
+ * it; reading a character makes the engine copy it into one string, which a result then keeps in less memory
+ * (and a writer serialises without walking the tree).
+ * @param {string} s
+ */
+export function flatText(s) {
+  s.charCodeAt(0);
+  return s;
+}
+
+/**
  * A result's status once its findings are in: an error finding rejects an accepted line.
  * @param {Result} res
  */
@@ -252,8 +267,12 @@ export function startValidation(B, options) {
   const tables = tablesFor(B, edition, options);
   /** @type {Result[]} */
   const out = [];
-  /** @type {Item[][]} */
-  const byEdition = B.editions.map(() => []);
+  // Every line is judged by one edition: its kept lines, and their group keys (noted as lines arrive, while
+  // their records are at hand).
+  /** @type {Item[]} */
+  const kept = [];
+  /** @type {KeyNotes[]} */
+  const notes = [];
   /** @type {RecordProblem[]} */
   const problems = [];
   let finished = false;
@@ -264,7 +283,8 @@ export function startValidation(B, options) {
       const j = judgeLine(B, edition, raw, out.length, tables, problems);
       if ('res' in j) {
         out.push(j.res);
-        byEdition[j.v.index].push(j);
+        kept.push(j);
+        if (edition.group !== null) edition.group(j, notes);
       } else {
         out.push(j);
       }
@@ -275,17 +295,14 @@ export function startValidation(B, options) {
      * @returns {Item | null}
      */
     item(index) {
-      for (const list of byEdition) for (const it of list) if (it.res.index === index) return it;
+      for (const it of kept) if (it.res.index === index) return it;
       return null;
     },
     /** @returns {Result[]} */
     finish() {
       if (!finished) {
         finished = true;
-        for (let k = 0; k < B.editions.length; k++) {
-          const cross = B.editions[k].cross;
-          if (cross !== null && byEdition[k].length > 0) cross(byEdition[k]);
-        }
+        if (edition.cross !== null && kept.length > 0) edition.cross(kept, notes);
         for (let i = 0; i < out.length; i++) settle(out[i]);
       }
       return out;

@@ -14,15 +14,39 @@
 // ends or by the compared value — and every question is then a binary search:
 // O(n log n) per group whatever the data. Only `rest` (a condition mixing both
 // lines in another way) and sum() over per-day groups scan the candidates.
+//
+// Groups are built once every line is in (buildGroups), from what each line
+// noted as it arrived (noteKey: its key's number and which slots it is a
+// member of): per slot, one list holds every key's members, key after key, in
+// input order, with their days and variant ids in typed arrays beside it, so
+// building is a counting sort and a small group's scan reads numbers in a row.
 
 /**
  * @typedef {import('./engine.js').Item} Item
- * @typedef {{ id: number, pure: ((o: Item) => boolean) | null, by: ((o: Item) => unknown) | null, op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | null }} Aggregate
- *   What the printer hoists for one aggregate: its id within the edition and its predicate, split.
- * @typedef {Object} Group
- * @property {Item[]} members the lines aggregates of this group can count, in input order
+ * @typedef {{ id: number, pure: ((o: Item) => boolean) | null, takes: Uint8Array | null, by: ((o: Item) => unknown) | null, op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | null }} Aggregate
+ *   What the printer hoists for one aggregate: its id within the edition and its predicate, split. When
+ *   `pure` reads only the other line's entry and delivery, `takes` holds its answer per variant id (0: not
+ *   yet asked, 1: yes, 2: no), so each variant is asked once (see passes).
+ * @typedef {Object} GroupKey What the printer hoists for the slots of an edition whose groups share one key.
+ * @property {number[]} slots ascending
+ * @property {(r: import('./record.js').LineRecord) => string} keyOf the key as text
+ * @property {boolean[]} perDay per slot of `slots`
+ * @property {number} total how many slots the edition has
+ * @typedef {Object} KeyNotes What a run notes per GroupKey as lines arrive: each key's number, and per kept line
+ *   (in the order lines were kept) its key's number, or -1 when the line takes no part in these groups.
+ * @property {Map<string, number>} keys
+ * @property {number[]} ids
+ * @property {number[]} marks per kept line, the slots of K it is a member of (bit j for K.slots[j])
+ * @typedef {Object} Group The members of one key in one slot: a stretch [start, end) of the slot's lists,
+ *   which hold every key's members one key after another, each key's in input order.
+ * @property {Item[]} all the slot's members
+ * @property {Float64Array} days per member of the slot, its first and last group day (per-day slots; what
+ *   smallScan reads without touching the member)
+ * @property {Int32Array} variants per member of the slot, its variant's id (for Aggregate.takes)
+ * @property {number} start
+ * @property {number} end
  * @property {boolean} perDay
- * @property {Array<Candidates | undefined>} cache per aggregate id: the members passing its `pure` part, indexed
+ * @property {Array<Candidates | undefined> | null} cache per aggregate id: the members passing its `pure` part, indexed (made on first use)
  * @typedef {Object} Candidates
  * @property {Item[]} items the members passing `pure` (and with a comparable `by` value), in input order
  * @property {Float64Array} starts per-day: the first days, sorted
@@ -36,39 +60,87 @@
  */
 
 /**
- * Build group slots over an edition's kept lines: members by key, and each line that runs cross-line rules
- * gets its group. Slots whose groups share a key are built together (`slots`, with `perDay` for each), so a
- * line's key is made and looked up once. Keys are compared as strings (keyOf), so a Map per key — never per
- * day. A line that runs rules but is no member still gets its key's group (empty if no line of that key is a
- * member).
- * @param {Item[]} items
- * @param {number[]} slots
- * @param {(r: import('./record.js').LineRecord) => string} keyOf
- * @param {boolean[]} perDay
+ * Note a kept line's key as it arrives (while its record is still at hand): keys are numbered in order of
+ * first appearance. Slots whose groups share a key are noted together (one `GroupKey`), so a line's key is
+ * made and looked up once. Keys are compared as strings (keyOf), so a Map per key — never per day.
+ * @param {Item} it
+ * @param {KeyNotes[]} notes the run's notes, one per GroupKey of the edition
+ * @param {number} m which GroupKey of the edition this is
+ * @param {GroupKey} K
  */
-export function groupInto(items, slots, keyOf, perDay) {
-  /** @type {Map<string, Group[]>} */
-  const groups = new Map();
+export function noteKey(it, notes, m, K) {
+  let note = notes[m];
+  if (note === undefined) note = notes[m] = { keys: new Map(), ids: [], marks: [] };
+  const member = it.x.member;
+  const slots = K.slots;
+  let mark = 0;
+  for (let j = 0; j < slots.length; j++) if (member[slots[j]]) mark |= 1 << j;
+  if (mark === 0 && it.x.cross === null) {
+    note.ids.push(-1);
+    note.marks.push(0);
+    return;
+  }
+  const k = K.keyOf(it.r);
+  let id = note.keys.get(k);
+  if (id === undefined) note.keys.set(k, (id = note.keys.size));
+  note.ids.push(id);
+  note.marks.push(mark);
+}
+
+/**
+ * Build the groups of one GroupKey once every line is in: per slot, the members of all keys in one list,
+ * key after key (a counting sort by key number, so each key's members stay in input order), and per key
+ * its stretch of it. A line that runs rules gets its key's groups (empty for a slot where no line of its
+ * key is a member).
+ * @param {Item[]} items the run's kept lines, in input order
+ * @param {KeyNotes[]} notes
+ * @param {number} m
+ * @param {GroupKey} K
+ */
+export function buildGroups(items, notes, m, K) {
+  const note = notes[m];
+  if (note === undefined) return;
+  const ids = note.ids;
+  const marks = note.marks;
+  const keys = note.keys.size;
+  const slots = K.slots;
   const n = slots.length;
+  /** @type {Group[][]} per key, its group in each slot of K */
+  const byKey = new Array(keys);
+  for (let id = 0; id < keys; id++) byKey[id] = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const bit = 1 << j;
+    // Where each key's stretch starts: counts, then running sums.
+    const at = new Int32Array(keys + 1);
+    for (let i = 0; i < items.length; i++) if ((marks[i] & bit) !== 0) at[ids[i] + 1]++;
+    for (let id = 0; id < keys; id++) at[id + 1] += at[id];
+    const total = at[keys];
+    /** @type {Item[]} */
+    const all = new Array(total);
+    const days = new Float64Array(K.perDay[j] ? 2 * total : 0);
+    const variants = new Int32Array(total);
+    for (let id = 0; id < keys; id++) byKey[id][j] = { all, days, variants, start: at[id], end: at[id + 1], perDay: K.perDay[j], cache: null };
+    for (let i = 0; i < items.length; i++) {
+      if ((marks[i] & bit) === 0) continue;
+      const it = items[i];
+      const p = at[ids[i]]++;
+      all[p] = it;
+      variants[p] = it.x.id;
+      if (days.length > 0) {
+        days[2 * p] = it.r.serviceDate;
+        days[2 * p + 1] = lastGroupDay(it.r);
+      }
+    }
+  }
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
-    const judged = it.x.cross !== null;
-    const member = it.x.member;
-    let any = judged;
-    for (let j = 0; j < n && !any; j++) any = member[slots[j]];
-    if (!any) continue;
-    const k = keyOf(it.r);
-    let gs = groups.get(k);
-    if (gs === undefined) {
-      gs = [];
-      for (let j = 0; j < n; j++) gs.push({ members: [], perDay: perDay[j], cache: [] });
-      groups.set(k, gs);
-    }
-    if (judged && it.g === null) it.g = [];
-    for (let j = 0; j < n; j++) {
-      const slot = slots[j];
-      if (member[slot]) gs[j].members.push(it);
-      if (judged) /** @type {Group[]} */ (it.g)[slot] = gs[j];
+    if (ids[i] < 0 || it.x.cross === null) continue;
+    const gs = byKey[ids[i]];
+    // When one key serves every slot, a line's groups are its key's list itself.
+    if (n === K.total) it.g = gs;
+    else {
+      if (it.g === null) it.g = new Array(K.total).fill(null);
+      for (let j = 0; j < n; j++) /** @type {Group[]} */ (it.g)[slots[j]] = gs[j];
     }
   }
 }
@@ -92,21 +164,37 @@ export function sortKey(v) {
 }
 
 /**
+ * Does a line pass an aggregate's `pure` part (which is not null)? Asked once per variant when the part
+ * reads only the variant (A.takes), else of each line.
+ * @param {Aggregate} A
+ * @param {Item} o
+ */
+export function passes(A, o) {
+  const takes = A.takes;
+  if (takes === null) return /** @type {(o: Item) => boolean} */ (A.pure)(o);
+  const id = o.x.id;
+  let t = takes[id];
+  if (t === 0) takes[id] = t = /** @type {(o: Item) => boolean} */ (A.pure)(o) ? 1 : 2;
+  return t === 1;
+}
+
+/**
  * The members of a group an aggregate can find, indexed (built on first use, then kept with the group).
  * @param {Group} g
  * @param {Aggregate} A
  * @returns {Candidates}
  */
 export function candidatesOf(g, A) {
+  if (g.cache === null) g.cache = [];
   const known = g.cache[A.id];
   if (known !== undefined) return known;
   /** @type {Item[]} */
   const items = [];
   const pure = A.pure;
   const by = A.by;
-  for (let i = 0; i < g.members.length; i++) {
-    const o = g.members[i];
-    if (pure !== null && !pure(o)) continue;
+  for (let i = g.start; i < g.end; i++) {
+    const o = g.all[i];
+    if (pure !== null && !passes(A, o)) continue;
     if (by !== null && sortKey(by(o)) === null) continue;
     items.push(o);
   }
@@ -125,7 +213,7 @@ export function candidatesOf(g, A) {
     c.low = firstTwo(at.map((a) => a.p), false);
     c.high = firstTwo(at.map((a) => a.p), true);
   }
-  g.cache[A.id] = c;
+  /** @type {Array<Candidates | undefined>} */ (g.cache)[A.id] = c;
   return c;
 }
 
@@ -192,7 +280,7 @@ export function rangeOf(c, op, mine) {
  */
 export function selfPasses(it, slot, A, mine) {
   if (!it.x.member[slot]) return false;
-  if (A.pure !== null && !A.pure(it)) return false;
+  if (A.pure !== null && !passes(A, it)) return false;
   if (A.by === null) return true;
   const k = sortKey(A.by(it));
   if (k === null) return false;
@@ -253,7 +341,7 @@ export function scanGroup(it, g, c, A, mine, rest, visit) {
  */
 export function countIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
-  if (g.members.length <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, COUNT);
+  if (g.end - g.start <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, COUNT);
   const c = candidatesOf(g, A);
   if (rest !== null || (A.by !== null && g.perDay)) {
     let n = 0;
@@ -286,7 +374,7 @@ export const FIRST = 1;
 
 /**
  * The other lines of a small group that pass the aggregate (and `rest`), scanned in input order: how many
- * (COUNT), or the position of the first among the members (FIRST, -1 when none). What the indexes answer.
+ * (COUNT), or the position in the slot's list (g.all) of the first (FIRST, -1 when none). What the indexes answer.
  * @param {Item} it
  * @param {Group} g
  * @param {Aggregate} A
@@ -296,7 +384,7 @@ export const FIRST = 1;
  * @returns {number}
  */
 export function smallScan(it, g, A, mine, rest, mode) {
-  const members = g.members;
+  const all = g.all;
   const pure = A.pure;
   const by = A.by;
   const op = A.op;
@@ -307,14 +395,19 @@ export function smallScan(it, g, A, mine, rest, mode) {
     m = k;
   }
   const perDay = g.perDay;
+  const days = g.days;
+  const variants = g.variants;
+  const takes = A.takes;
   const s = it.r.serviceDate;
   const e = perDay ? lastGroupDay(it.r) : 0;
   let n = 0;
-  for (let i = 0; i < members.length; i++) {
-    const o = members[i];
+  for (let i = g.start; i < g.end; i++) {
+    // Days and known answers first: they are read from the slot's own lists, not from the member.
+    if (perDay && (days[2 * i] > e || days[2 * i + 1] < s)) continue;
+    if (takes !== null && takes[variants[i]] === 2) continue;
+    const o = all[i];
     if (o === it) continue;
-    if (perDay && (o.r.serviceDate > e || lastGroupDay(o.r) < s)) continue;
-    if (pure !== null && !pure(o)) continue;
+    if (pure !== null && !passes(A, o)) continue;
     if (by !== null) {
       const k = sortKey(by(o));
       if (k === null || !(op === 'lt' ? k < m : op === 'le' ? k <= m : op === 'gt' ? k > m : op === 'ge' ? k >= m : k === m)) continue;
@@ -336,7 +429,7 @@ export function smallScan(it, g, A, mine, rest, mode) {
  */
 export function anyIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
-  if (g.members.length <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, FIRST) !== -1;
+  if (g.end - g.start <= SMALL_GROUP) return smallScan(it, g, A, mine, rest, FIRST) !== -1;
   if (rest !== null || (A.by !== null && g.perDay)) {
     let found = false;
     scanGroup(it, g, candidatesOf(g, A), A, mine, rest, () => { found = true; return true; });
@@ -357,9 +450,9 @@ export function anyIn(it, slot, A, mine, rest) {
  */
 export function firstIn(it, slot, A, mine, rest) {
   const g = /** @type {Group[]} */ (it.g)[slot];
-  if (g.members.length <= SMALL_GROUP) {
+  if (g.end - g.start <= SMALL_GROUP) {
     const p = smallScan(it, g, A, mine, rest, FIRST);
-    return p === -1 ? null : g.members[p];
+    return p === -1 ? null : g.all[p];
   }
   const c = candidatesOf(g, A);
   if (rest !== null || (A.by !== null && g.perDay)) {
@@ -482,8 +575,8 @@ export function buildStabbing(items) {
 export function sumIn(it, slot, value) {
   const g = /** @type {Group[]} */ (it.g)[slot];
   let n = 0;
-  for (let i = 0; i < g.members.length; i++) {
-    const o = g.members[i];
+  for (let i = g.start; i < g.end; i++) {
+    const o = g.all[i];
     if (o === it || !meets(g, it, o)) continue;
     const x = value(o);
     if (x !== null) n += x;

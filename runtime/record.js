@@ -24,7 +24,6 @@
  * @property {string | null} renderingTaxonomy
  * @property {string | null} planId
  * @property {number} serviceDays days in serviceDate..serviceDateEnd
- * @property {string} key lookup key: code and sorted modifiers joined by ":"
  */
 
 /**
@@ -115,6 +114,29 @@ function own(obj, name) {
  * an object, so that it links into bundles as written.
  */
 function unreadable() {}
+
+/**
+ * Can a record's fields be read straight off it (the quick record check)? Only a plain object whose
+ * prototype is Object.prototype: JSON.parse gives these. Anything else, and anything that throws while
+ * being looked at (a revoked Proxy), takes the guarded path that words each field's problem.
+ * @param {unknown} raw
+ */
+function plainObject(raw) {
+  if (raw === null || typeof raw !== 'object') return false;
+  try {
+    return Object.getPrototypeOf(raw) === Object.prototype;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An optional field's value as readOptional gives it: null and "" read as undefined.
+ * @param {unknown} v
+ */
+function absent(v) {
+  return v === null || v === '' ? undefined : v;
+}
 
 /**
  * A field of a record, read once and guarded: `unreadable` when reading it throws.
@@ -296,9 +318,14 @@ function readModifiers(list, most) {
     for (let i = 0; i < n; i++) {
       const m = list[i];
       if (typeof m !== 'string' || !MODIFIER_FORM.test(m)) return BAD_MODIFIER;
-      out.push(m.toUpperCase());
+      // Sorted as it is filled (a list has at most a few items), in the order Array.prototype.sort gives strings.
+      const up = m.toUpperCase();
+      out.push(up);
+      let k = i;
+      for (; k > 0 && out[k - 1] > up; k--) out[k] = out[k - 1];
+      out[k] = up;
     }
-    return out.length > 1 ? out.sort() : out;
+    return out;
   } catch {
     return UNREADABLE_LIST;
   }
@@ -341,4 +368,4 @@ function showValue(v, isDate) {
 }
 
 // Every top-level declaration is exported, so that a bundle can link this module by reference.
-export { parseDay, digits, daysFromCivil, formatDay, own, unreadable, isRecord, readField, readOptional, notARecord, SHOWN_MAX, shown, cut, jsonString, writeJson, readModifiers, problem, echoIds, showValue, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, BLANK, isBlank };
+export { plainObject, absent, parseDay, digits, daysFromCivil, formatDay, own, unreadable, isRecord, readField, readOptional, notARecord, SHOWN_MAX, shown, cut, jsonString, writeJson, readModifiers, problem, echoIds, showValue, NOT_A_LIST, BAD_MODIFIER, UNREADABLE_LIST, MAX_GROUP_DAYS, CODE_FORM, MODIFIER_FORM, POS_FORM, BLANK, isBlank };

@@ -46,8 +46,11 @@ class EditionPrinter implements PrintContext {
     return ref;
   }
 
-  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null): Code {
-    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, by: ${by ?? _`null`}, op: ${op} }`;
+  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null, pureReadsVariant: boolean): Code {
+    // A pure part that reads only the variant is answered once per variant (runtime groups.js passes).
+    const variants = this.plan.lookup.reduce((n, { variants: vs }) => n + vs.length, 0);
+    const takes = pure !== null && pureReadsVariant ? _`new Uint8Array(${variants})` : _`null`;
+    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, takes: ${takes}, by: ${by ?? _`null`}, op: ${op} }`;
     const text = spec.toString().replace(/^\{ id: \d+, /, '');
     let ref = this.aggregates.get(text);
     if (!ref) {
@@ -87,11 +90,11 @@ class EditionPrinter implements PrintContext {
 
   private finding(rule: Rule, message: Code, enforced = rule.enforcedFrom): Code {
     if (enforced === null) {
-      return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: ${message}, cite: ${rule.cite ?? ''} }`;
+      return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${rule.severity}, message: flatText(${message}), cite: ${rule.cite ?? ''} }`;
     }
     // Before its compliance date a requirement's findings are warnings that say when it is enforced.
     const early = _`r.serviceDate < ${enforced}`;
-    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${early} ? "warning" : ${rule.severity}, message: ${message} + (${early} ? ${enforcementNote(enforced)} : ""), cite: ${rule.cite ?? ''} }`;
+    return _`{ rule: ${rule.id}, category: ${rule.category}, severity: ${early} ? "warning" : ${rule.severity}, message: flatText(${message} + (${early} ? ${enforcementNote(enforced)} : "")), cite: ${rule.cite ?? ''} }`;
   }
 
   /** One variant's rules of one kind as a function, or `null` when none can apply (most lines then skip the kind). */
@@ -116,30 +119,39 @@ class EditionPrinter implements PrintContext {
     return this.shared('units', _`r`, _`const u = ${printExpr(v.billable, this)};\nreturn typeof u === "number" ? u : r.units;`);
   }
 
-  /** Build the groups the cross-line rules look in, then run each line's cross-line check. */
-  private crossDriver(): Code {
-    if (this.plan.slots.length === 0) return _`null`;
-    // Slots keyed alike are built together: a line's key is made and looked up once for all of them.
+  /**
+   * The edition's cross-line driver: `group` notes each kept line's group keys as it arrives (runtime
+   * noteKey); once every line is in, `cross` builds the groups (buildGroups) and runs each line's
+   * cross-line check.
+   */
+  private crossDriver(): { group: Code; cross: Code } {
+    if (this.plan.slots.length === 0) return { group: _`null`, cross: _`null` };
+    // Slots keyed alike are noted together: a line's key is made and looked up once for all of them.
     const byKey = new Map<string, number[]>();
     this.plan.slots.forEach((group, slot) => {
       const same = byKey.get(JSON.stringify(group.key));
       if (same) same.push(slot);
       else byKey.set(JSON.stringify(group.key), [slot]);
     });
-    const body: Code[] = [...byKey.values()].map((slots) => {
+    // A line's membership is noted as bits of one number (runtime KeyNotes.marks): at most 31 slots per GroupKey.
+    const keyed = [...byKey.values()].flatMap((slots) => Array.from({ length: Math.ceil(slots.length / 31) }, (_x, c) => slots.slice(31 * c, 31 * c + 31)));
+    const calls = keyed.map((slots, m) => {
       const key = this.plan.slots[slots[0]!]!.key;
       const keyOf = key.length === 1 && key[0] !== 'lineNumber'
         ? _`(r) => r.${name(key[0]!)}`
         : _`(r) => JSON.stringify([${join(key.map((k) => _`r.${name(k)}`), ', ')}])`;
-      return _`groupInto(items, ${literal(slots)}, ${keyOf}, ${literal(slots.map((s) => this.plan.slots[s]!.perDay))});`;
+      const K = this.id('K', m);
+      this.decls.push(_`const ${K} = { slots: ${literal(slots)}, keyOf: ${keyOf}, perDay: ${literal(slots.map((s) => this.plan.slots[s]!.perDay))}, total: ${this.plan.slots.length} };`);
+      return { note: _`noteKey(it, notes, ${m}, ${K});`, build: _`buildGroups(items, notes, ${m}, ${K});` };
     });
-    body.push(_`for (let i = 0; i < items.length; i++) {\n  const it = items[i];\n  if (it.x.cross !== null) it.x.cross(it, it.r, it.e, it.d, it.res.billableUnits, it.f);\n}`);
-    const ref = this.id('crossAll', 0);
-    this.decls.push(_`function ${ref}(items) {\n${indent(join(body, '\n'))}\n}`);
-    return ref;
+    const group = this.id('groupAll', 0);
+    this.decls.push(_`function ${group}(it, notes) {\n${indent(join(calls.map((c) => c.note), '\n'))}\n}`);
+    const cross = this.id('crossAll', 0);
+    this.decls.push(_`function ${cross}(items, notes) {\n${indent(join(calls.map((c) => c.build), '\n'))}\n  for (let i = 0; i < items.length; i++) {\n    const it = items[i];\n    if (it.x.cross !== null) it.x.cross(it, it.r, it.x.e, it.x.d, it.res.billableUnits, it.res.findings);\n  }\n}`);
+    return { group, cross };
   }
 
-  private variant(v: VariantPlan, entryRef: Code, resultAttributes: readonly AttributeDecl[]): Code {
+  private variant(v: VariantPlan, id: number, entryRef: Code, resultAttributes: readonly AttributeDecl[]): Code {
     const e = v.entry;
     const view = {
       guidanceVersion: this.plan.version, combination: e.combination, code: e.code, modifiers: [...e.modifiers].sort(),
@@ -152,7 +164,7 @@ class EditionPrinter implements PrintContext {
     // Probing (tests of the language) keeps every line and gives each its groups.
     const cross = this.probing && v.cross.length === 0 ? _`() => {}` : this.rules('cross', v.cross);
     const probes = this.probing ? _`, probes: [${join(v.probes.map((p) => _`(it, r, e, d, u) => ${printExpr(p, this)}`), ', ')}]` : _``;
-    return _`{ e: ${entryRef}, d: ${v.delivery}, mods: ${literal([...v.modifiers].sort())}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
+    return _`{ id: ${id}, e: ${entryRef}, d: ${v.delivery}, mods: ${literal([...v.modifiers].sort())}, from: ${v.from}, until: ${v.until}, check: ${this.rules('check', v.line)}, billable: ${this.billable(v)}, cross: ${cross}, notEffective: ${notEffective}, member: ${literal(v.member)}, found: ${v.member.some(Boolean)}, view: deepFreeze(${literal(view)})${probes} }`;
   }
 
   print(): { decls: Code; ref: Code } {
@@ -172,12 +184,12 @@ class EditionPrinter implements PrintContext {
       for (const v of variants) {
         const ref = this.id('X', names.size);
         names.set(v, ref);
-        this.decls.push(_`const ${ref} = ${this.variant(v, this.id('E', v.entry.index), plan.resultAttributes)};`);
+        this.decls.push(_`const ${ref} = ${this.variant(v, names.size - 1, this.id('E', v.entry.index), plan.resultAttributes)};`);
       }
     }
     const lookup = plan.lookup.map(({ key, variants }) => _`  [${key}, [${join(variants.map((v) => names.get(v)!), ', ')}]],`);
     const byCode = plan.universe.map((code) => _`  [${code}, [${join([...names].filter(([v]) => v.entry.code === code).map(([, ref]) => ref), ', ')}]],`);
-    const cross = this.crossDriver();
+    const { group, cross } = this.crossDriver();
     const invalid = plan.builtin.record;
     const combination = plan.builtin.combination;
     const undefinedMessage = _`${this.message(plan.undefinedMessage)}(r, null, null, null, null)`;
@@ -203,6 +215,7 @@ ${join(lookup, '\n')}
 ${join(byCode, '\n')}
   ]),
   tolerated: ${tolerated},
+  group: ${group},
   cross: ${cross},
   shard: ${literal(shardFields(plan))},
   choices: deepFreeze(${literal(plan.choices as never)}),
@@ -295,7 +308,7 @@ export function printBundle(plan: ValidatorPlan, probing = false): Bundle {
     _`/** validate() for input that arrives a line at a time: add(line) each, then finish() gives the results. */\nexport function createValidator(options) {\n  return startValidation(BUNDLE, options);\n}`,
     _`/** Lines whose shard keys differ never change each other's results: a caller with more lines than memory validates each shard on its own. Null: judge the line alone (validateLine). */\nexport function shardKey(line, options) {\n  return shardKeyOf(BUNDLE, line, options);\n}`,
     _`/** The catalogue entry a code and modifiers define (in force on serviceDate when given), or null. Frozen. */\nexport function classify(procedureCode, modifiers, serviceDate) {\n  return classifyCombination(BUNDLE, procedureCode, modifiers, serviceDate);\n}`,
-    ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.e, it.d, it.res.billableUnits) };\n}`] : []),
+    ...(probing ? [_`export function probe(lines, i) {\n  const run = startValidation(BUNDLE);\n  for (const line of lines) run.add(line);\n  run.finish();\n  const it = run.item(0);\n  return it === null ? { unclassified: true } : { value: it.x.probes[i](it, it.r, it.x.e, it.x.d, it.res.billableUnits) };\n}`] : []),
   ], '\n\n').toString() + '\n';
   const manifest: Manifest = {
     guidance: plan.guidance,

@@ -9,7 +9,7 @@ import { recordField } from '../fields.ts';
 import type { IR, IRNode, Value } from '../model.ts';
 import { _, join, literal, name, type Code } from './codegen.ts';
 import type { Linker } from './link.ts';
-import { conjunction, splitPredicate, type RelationOp } from './aggregate.ts';
+import { conjunction, readsOnlyVariant, splitPredicate, type RelationOp } from './aggregate.ts';
 
 /** Where printed code finds things. */
 export interface PrintContext {
@@ -26,7 +26,8 @@ export interface PrintContext {
    * Hoist an aggregate's indexable parts (runtime/groups.js `Aggregate`): the predicate on the other line
    * alone, and the other line's value compared with this line's. Returns the constant's name.
    */
-  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null): Code;
+  /** `pureReadsVariant`: the pure part reads only the other line's entry and delivery (never its record or units). */
+  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null, pureReadsVariant: boolean): Code;
 }
 
 /**
@@ -84,7 +85,7 @@ class Printer {
     const split = splitPredicate(pred);
     const pure = conjunction(split.pure);
     const rel = split.relation;
-    const spec = this.ctx.aggregate(pure && _`(o) => ${this.inner(pure)}`, rel && _`(o) => ${this.inner(rel.other)}`, rel?.op ?? null);
+    const spec = this.ctx.aggregate(pure && _`(o) => ${this.inner(pure)}`, rel && _`(o) => ${this.inner(rel.other)}`, rel?.op ?? null, pure !== null && readsOnlyVariant(pure));
     const rest = conjunction(split.rest);
     const call = _`${name(fn)}(it, ${slot}, ${spec}, ${rel ? this.print(rel.mine) : _`null`}, ${rest ? _`(o) => ${this.inner(rest)}` : _`null`})`;
     const guard = conjunction(split.guard);
@@ -104,13 +105,15 @@ class Printer {
 
   /** A field of the judged line (`line` null: `r`, `e`, `d`, `u`) or of another line's item (`o.`, `w.`). */
   private read(field: string, line: Code | null): Code {
-    const of = line ?? _``;
-    if (field === 'delivery') return _`${of}d`;
+    // Another line's entry and delivery are its variant's.
+    const entry = line ? _`${line}x.e` : _`e`;
+    const delivery = line ? _`${line}x.d` : _`d`;
+    if (field === 'delivery') return delivery;
     if (field === 'billableUnits') return line ? _`${line}res.billableUnits` : _`u`;
-    if (field === 'description') return _`${this.ctx.link.fn(describedAs)}(${of}e, ${of}d)`;
-    if (this.ctx.attributes.has(field)) return _`${of}e[${field}]`;
-    if (recordField(field) || field === 'serviceDays') return _`${of}r.${name(field)}`;
-    return _`${of}e.${name(field)}`;
+    if (field === 'description') return _`${this.ctx.link.fn(describedAs)}(${entry}, ${delivery})`;
+    if (this.ctx.attributes.has(field)) return _`${entry}[${field}]`;
+    if (recordField(field) || field === 'serviceDays') return _`${line ?? _``}r.${name(field)}`;
+    return _`${entry}.${name(field)}`;
   }
 
   private compare(ir: IRNode<'lt' | 'le' | 'gt' | 'ge'>): Code {

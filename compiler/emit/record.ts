@@ -17,6 +17,8 @@ import { _, comment, indent, join, name, type Code } from './codegen.ts';
 
 /** The name of the generated function. */
 export const RECORD_CHECK_FUNCTION = 'checkRecord';
+/** The quick check it tries first. */
+const QUICK_CHECK_FUNCTION = 'checkRecordQuick';
 
 /** A field's locals: the value as read, and for dates and modifiers what it becomes. */
 const rawOf = (f: RecordField): Code => name(`raw_${f.name}`);
@@ -25,12 +27,20 @@ const valOf = (f: RecordField): Code => name(`val_${f.name}`);
 /** One field: statements that check it, and the expression of its normalised value (valid once every check passed). */
 interface FieldCode { check: Code; value: Code }
 
-function fieldCode(f: RecordField): FieldCode {
+/**
+ * `quick`: the code of the quick check (checkRecordQuick), which reads the field straight off a plain object
+ * and gives up (returns null) at the first doubt instead of wording a problem; the guarded check then runs.
+ */
+function fieldCode(f: RecordField, quick = false): FieldCode {
   const raw = rawOf(f);
   const val = valOf(f);
-  const read = _`const ${raw} = ${f.required ? _`readField(raw, ${f.name})` : _`readOptional(raw, ${f.name})`};`;
-  const unreadable = _`if (${raw} === unreadable) problems.push({ field: ${f.name}, message: ${FIELD_PROBLEMS.unreadable(f)} });`;
-  const complain = (message: string | Code, got: Code = raw): Code => _`problem(problems, ${f.name}, ${message}, ${got});`;
+  const read = quick
+    ? _`const ${raw} = ${f.required ? _`raw[${f.name}]` : _`absent(raw[${f.name}])`};`
+    : _`const ${raw} = ${f.required ? _`readField(raw, ${f.name})` : _`readOptional(raw, ${f.name})`};`;
+  /** What to do when the field cannot be read (never the case in the quick check: it keeps the chain's shape). */
+  const fail = (message: Code): Code => (quick ? _`return null;` : _`problems.push({ field: ${f.name}, message: ${message} });`);
+  const unreadable = _`if (${raw} === unreadable) ${fail(_`${FIELD_PROBLEMS.unreadable(f)}`)}`;
+  const complain = (message: string | Code, got: Code = raw): Code => (quick ? _`return null;` : _`problem(problems, ${f.name}, ${message}, ${got});`);
   /** For an optional field, a test applies only when it is present. */
   const when = (test: Code): Code => (f.required ? _`(${test})` : _`(${raw} !== undefined && (${test}))`);
   const orNull = (x: Code): Code => (f.required ? x : _`${raw} === undefined ? null : ${x}`);
@@ -83,7 +93,7 @@ else if ${when(_`typeof ${val} !== "string" || !POS_FORM.test(${val})`)} ${compl
       return {
         check: _`${read}
 const ${val} = ${raw} === undefined ? [] : readModifiers(${raw}, ${f.maxItems ?? 4});
-if (${raw} === unreadable || ${val} === UNREADABLE_LIST) problems.push({ field: ${f.name}, message: ${FIELD_PROBLEMS.unreadable(f)} });
+if (${raw} === unreadable || ${val} === UNREADABLE_LIST) ${fail(_`${FIELD_PROBLEMS.unreadable(f)}`)}
 else if (${val} === NOT_A_LIST) ${complain(requirement(f))}
 else if (${val} === BAD_MODIFIER) ${complain(FIELD_PROBLEMS.badModifier(f))}`,
         value: val,
@@ -94,35 +104,49 @@ else if (${val} === BAD_MODIFIER) ${complain(FIELD_PROBLEMS.badModifier(f))}`,
 /**
  * `function checkRecord(raw, problems)`: the record check of every bundle, as code.
  * It returns the normalised LineRecord or null, and pushes one `{ field, message }` per bad field.
+ * A plain object is first given to the quick check (checkRecordQuick), which reads its fields straight
+ * off it (so it runs only while Object.prototype holds none of the field names) and returns the same record when every field is right; at the first doubt (a wrong field, a
+ * throwing getter) it gives up, and the guarded check reads the record again and words its problems.
  */
 export function emitRecordCheck(): Code {
-  const fields = RECORD_FIELDS.map((f) => ({ f, code: fieldCode(f) }));
-  const code = fieldOfKind('code');
-  const mods = valOf(fieldOfKind('modifiers'));
-  const end = RECORD_FIELDS.find((f) => f.kind === 'date' && f.notBefore !== undefined);
-  const start = end && RECORD_FIELDS.find((f) => f.name === end.notBefore)!;
-  const upperCode = name('code');
-  const record = [
-    ...fields.map(({ f, code: c }) => _`${name(f.name)}: ${f === code ? upperCode : c.value},`),
-    start && end ? _`serviceDays: ${valOf(end)} === null ? 1 : ${valOf(end)} - ${valOf(start)} + 1,` : _`serviceDays: 1,`,
-    // The key is kept for callers; the bundle's own lookup compares code and modifiers in place (engine variantsOf).
-    _`key: ${mods}.length === 0 ? ${upperCode} : ${mods}.length === 1 ? ${upperCode} + ":" + ${mods}[0] : ${upperCode} + ":" + ${mods}.join(":"),`,
-  ];
-  const body = _`const shape = notARecord(raw);
-if (shape !== null) {
-  problems.push({ field: "record", message: shape });
-  return null;
-}
-const before = problems.length;
-${join(fields.map(({ f, code: c }) => _`${comment(`${f.name}: ${f.kind}${f.required ? ', required' : ''}`)}\n${c.check}`), '\n')}
-if (problems.length > before) return null;
-const ${upperCode} = ${fields.find((x) => x.f === code)!.code.value};
+  const finish = (quick: boolean): Code => {
+    const fields = RECORD_FIELDS.map((f) => ({ f, code: fieldCode(f, quick) }));
+    const code = fieldOfKind('code');
+    const end = RECORD_FIELDS.find((f) => f.kind === 'date' && f.notBefore !== undefined);
+    const start = end && RECORD_FIELDS.find((f) => f.name === end.notBefore)!;
+    const upperCode = name('code');
+    const record = [
+      ...fields.map(({ f, code: c }) => _`${name(f.name)}: ${f === code ? upperCode : c.value},`),
+      start && end ? _`serviceDays: ${valOf(end)} === null ? 1 : ${valOf(end)} - ${valOf(start)} + 1,` : _`serviceDays: 1,`,
+    ];
+    return _`${join(fields.map(({ f, code: c }) => _`${comment(`${f.name}: ${f.kind}${f.required ? ', required' : ''}`)}\n${c.check}`), '\n')}
+${quick ? _`` : _`if (problems.length > before) return null;\n`}const ${upperCode} = ${fields.find((x) => x.f === code)!.code.value};
 return {
 ${indent(join(record, '\n'))}
 };`;
+  };
   return _`${comment('Check one input record and normalise it (generated from the record field table). Never throws.')}
 function ${name(RECORD_CHECK_FUNCTION)}(raw, problems) {
-${indent(body)}
+  if (plainObject(raw) && ${join(RECORD_FIELDS.map((f) => _`!(${f.name} in Object.prototype)`), ' && ')}) {
+    const quick = ${name(QUICK_CHECK_FUNCTION)}(raw);
+    if (quick !== null) return quick;
+  }
+  const shape = notARecord(raw);
+  if (shape !== null) {
+    problems.push({ field: "record", message: shape });
+    return null;
+  }
+  const before = problems.length;
+${indent(finish(false))}
+}
+
+${comment('The record of a plain object whose fields are all right, read straight off it; null at the first doubt (checkRecord then words the problems).')}
+function ${name(QUICK_CHECK_FUNCTION)}(raw) {
+  try {
+${indent(finish(true), 2)}
+  } catch {
+    return null;
+  }
 }`;
 }
 

@@ -75,3 +75,30 @@ describe('scanned and indexed groups agree with the pairwise reading', () => {
     });
   }
 });
+
+describe('many groups on one key', () => {
+  // A line's membership in the groups of one key is noted as the bits of one number (runtime KeyNotes),
+  // and the printer splits a key's groups into runs of at most 31: rules looking in 40 groups of one key,
+  // some per day, each about lines of one combination, mean what the pairwise reading means.
+  it('40 groups keyed by member agree with the interpreter', async () => {
+    const count = 40;
+    const groups = Object.fromEntries(Array.from({ length: count }, (_, g) => [`g${g}`, g % 3 === 0 ? { key: ['memberId'], per: 'day' } : { key: ['memberId'] }]));
+    // Each group is asked a different question, about lines of one combination, so that which groups a
+    // line is a member of depends on the line and on the group.
+    const combos = ['T2040:U6', 'T2050:U6', 'G9008:U1'];
+    const when = Array.from({ length: count }, (_, g) => `any(g${g}, other.combination == ${combos[g % 3]} and other.units > ${1 + (g % 4)} and other.serviceDate >= serviceDate + ${g % 5})`).join(' or ');
+    const rule = { id: 'probe-many-groups', category: 'amount-required', when, message: '{claimId}', cite: 'Conformance 1.0' };
+    const loaded = loadWithRule({ name: 'many-groups', rule, lines: [], add: { groups } });
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    let fired = 0;
+    await fc.assert(
+      fc.asyncProperty(inputArb, async (lines) => {
+        const [want, got] = await Promise.all([interpreter!.judge(loaded, lines), javascript!.judge(loaded, lines)]);
+        expect(got).toEqual(want);
+        fired += got.filter((r) => r.findings.some((f) => f.rule === 'probe-many-groups')).length;
+      }),
+      { numRuns: fuzzRuns(20, 300), seed: 12 },
+    );
+    expect(fired).toBeGreaterThan(0);
+  });
+});

@@ -112,11 +112,50 @@ describe('messages', () => {
   });
 });
 
+describe('the quick path and the guarded path', () => {
+  // A plain object is read straight off (checkRecordQuick); anything else, or a plain object while
+  // Object.prototype holds a field name, goes through the guarded per-field reads. Both must agree.
+  it("a field inherited from a prototype is not the record's own", () => {
+    const { memberId, ...rest } = line({ procedureCode: 'G9008' }) as Record<string, unknown>;
+    const inherits = Object.assign(Object.create({ memberId }), rest);
+    const { generated, table } = both(inherits);
+    expect(generated).toEqual(table);
+    expect(generated.line).toBeNull();
+    expect(generated.problems.map((p) => p.field)).toEqual(['memberId']);
+  });
+
+  it("a field name added to Object.prototype is not read as a missing field's value", () => {
+    const { amount: _, ...rest } = line({ procedureCode: 'H0044', modifiers: ['U2'], amount: 10 }) as Record<string, unknown>;
+    const before = both(rest).generated;
+    expect(before.line).not.toBeNull();
+    expect(before.line!.amount).toBeNull();
+    Object.defineProperty(Object.prototype, 'amount', { value: 99, configurable: true, writable: true });
+    try {
+      const { generated, table } = both(rest);
+      expect(generated).toEqual(table);
+      expect(generated).toEqual(before);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).amount;
+    }
+  });
+
+  it('a getter that throws on the second read gives one answer, not two', () => {
+    let reads = 0;
+    const raw = { ...line({ procedureCode: 'G9008' }) } as Record<string, unknown>;
+    Object.defineProperty(raw, 'claimId', { enumerable: true, get: () => { reads++; if (reads > 1) throw new Error('gone'); return 'C1'; } });
+    const p: RecordProblem[] = [];
+    const got = generatedCheck(raw, p);
+    expect(got?.claimId).toBe('C1');
+    expect(p).toEqual([]);
+    expect(reads).toBe(1);
+  });
+});
+
 describe('normalised values', () => {
   it('codes and modifiers upper-cased and sorted, credentials trimmed and upper-cased, place of service as two digits', () => {
     const { generated, table } = both(line({ procedureCode: 'g9008', modifiers: ['u1', 'gq'], staffCredential: ' rn ', placeOfService: 2, serviceDateEnd: '2024-04-03' }));
     expect(generated).toEqual(table);
-    expect(generated.line).toMatchObject({ procedureCode: 'G9008', modifiers: ['GQ', 'U1'], staffCredential: 'RN', placeOfService: '02', serviceDays: 3, key: 'G9008:GQ:U1' });
+    expect(generated.line).toMatchObject({ procedureCode: 'G9008', modifiers: ['GQ', 'U1'], staffCredential: 'RN', placeOfService: '02', serviceDays: 3 });
   });
 
   it('"", null and absent are the same for optional fields', () => {
