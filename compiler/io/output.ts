@@ -35,7 +35,7 @@ export interface Target {
   readonly gone: boolean;
   /** Bytes the writer gathers before handing them over. */
   readonly block: number;
-  /** The target is done with a block when write returns (so the writer may fill it again). */
+  /** The target is done with a block when write returns (so the writer may fill it again; such a write never returns a promise). */
   readonly copies: boolean;
 }
 
@@ -162,19 +162,15 @@ export class ResultWriter {
     this.count++;
     const ending = this.format.endingBytes;
     const n = to - from + ending.length;
+    let full: Promise<void> | undefined;
     if (this.at + n > this.bytes.length) {
-      const full = this.flush();
-      if (n > this.bytes.length) return chain(full, () => this.hand(Buffer.concat([bytes.subarray(from, to), ending])));
-      if (full !== undefined) return full.then(() => { this.copy(bytes, from, to); });
+      full = this.flush();
+      if (n > this.bytes.length) return both(full, this.hand(Buffer.concat([bytes.subarray(from, to), ending])));
     }
-    this.copy(bytes, from, to);
-    return undefined;
-  }
-
-  private copy(bytes: Uint8Array, from: number, to: number): void {
     this.bytes.set(bytes.subarray(from, to), this.at);
     this.at += to - from;
     this.ending();
+    return full;
   }
 
   /** Put the line ending after what is in the block (there is always room for it: see put). */
@@ -184,17 +180,21 @@ export class ResultWriter {
     if (ending.length > 1) this.bytes[this.at++] = ending[1]!;
   }
 
-  /** Put text into the block, then the line ending when `line`. */
+  /**
+   * Put text into the block, then the line ending when `line`. Text is never held back: a full block is
+   * handed over first (a target that copies is done with it at once; else the block is a new one), and text
+   * larger than a block goes straight after it. The promise, if any, says when the target can take more.
+   */
   private put(text: string, line: boolean): Promise<void> | undefined {
     const room = this.bytes.length - this.at - 2;
+    let full: Promise<void> | undefined;
     if (text.length * 3 > room && Buffer.byteLength(text) > room) {
-      const full = this.flush();
-      if (Buffer.byteLength(text) > this.bytes.length - 2) return chain(full, () => this.hand(Buffer.from(line ? text + this.format.ending : text)));
-      if (full !== undefined) return full.then(() => { this.put(text, line); });
+      full = this.flush();
+      if (Buffer.byteLength(text) > this.bytes.length - 2) return both(full, this.hand(Buffer.from(line ? text + this.format.ending : text)));
     }
     this.at += this.bytes.write(text, this.at);
     if (line) this.ending();
-    return undefined;
+    return full;
   }
 
   /** The first result (or none) is known: the CSV header. */
@@ -232,9 +232,11 @@ export class ResultWriter {
   }
 }
 
-/** Run `then` after `first` (when it is a promise), else at once. */
-function chain(first: Promise<void> | undefined, then: () => Promise<void> | undefined): Promise<void> | undefined {
-  return first === undefined ? then() : first.then(then);
+/** Wait for both, when either is a promise. */
+function both(a: Promise<void> | undefined, b: Promise<void> | undefined): Promise<void> | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Promise.all([a, b]).then(() => undefined);
 }
 
 type Emitter = TextOut & { once?: (event: string, f: (...a: unknown[]) => void) => unknown; on?: (event: string, f: (...a: unknown[]) => void) => unknown; off?: (event: string, f: (...a: unknown[]) => void) => unknown };
