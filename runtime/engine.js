@@ -286,7 +286,7 @@ export function startValidation(B, options) {
         kept.push(j);
         if (edition.group !== null) edition.group(j, notes);
       } else {
-        out.push(j);
+        out.push(settle(j)); // no other line can change it: final now
       }
     },
     /**
@@ -303,7 +303,7 @@ export function startValidation(B, options) {
       if (!finished) {
         finished = true;
         if (edition.cross !== null && kept.length > 0) edition.cross(kept, notes);
-        for (let i = 0; i < out.length; i++) settle(out[i]);
+        for (let i = 0; i < kept.length; i++) settle(kept[i].res);
       }
       return out;
     },

@@ -56,12 +56,18 @@ function ms(f: () => unknown): { wall: number; cpu: number } {
   return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
-/** Time several contenders in alternation (so drift on a shared machine hits all alike); medians in ms. */
+/**
+ * Time several contenders in alternation (so drift on a shared machine hits all alike); medians in ms. Each
+ * run starts from a collected heap (with --expose-gc, as `npm run bench` runs), so that no contender's time
+ * includes collecting what the one before it left.
+ */
 function race(contenders: Record<string, () => unknown>, rounds: number): Record<string, { wall: number; cpu: number }> {
   const times: Record<string, { wall: number[]; cpu: number[] }> = {};
+  const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
   for (const [name, f] of Object.entries(contenders)) { f(); times[name] = { wall: [], cpu: [] }; }
   for (let i = 0; i < rounds; i++) {
     for (const [name, f] of Object.entries(contenders)) {
+      collect();
       const t = ms(f);
       times[name]!.wall.push(t.wall);
       times[name]!.cpu.push(t.cpu);
@@ -85,16 +91,20 @@ const rs = loaded.versions[0]!;
 const lines = generate(N, rs.entries.map((e) => [e.code, e.modifiers]));
 console.log(`codeguide bench: ${N.toLocaleString('en-US')} generated lines, ${rs.entries.length} catalogue entries, bundle ${bundle.js.length.toLocaleString('en-US')} bytes`);
 // The hand-written baseline must agree with the bundle — status, fields, and every finding's rule, category,
-// severity and message, in order (its cites are its own) — or the comparison means nothing.
-const byHand = validateByHand(lines);
-const byBundle = mod.validate(lines) as typeof byHand;
-const gist = (r: (typeof byHand)[number]) => JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, cite: undefined })) });
-const disagreements = byBundle.filter((r, i) => gist(r) !== gist(byHand[i]!));
-if (disagreements.length > 0 || byBundle.length !== byHand.length) {
-  console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g.\n${gist(disagreements[0]!)}\nvs\n${gist(byHand[disagreements[0]!.index]!)}`);
-  process.exit(1);
+// severity and message, in order (its cites are its own) — or the comparison means nothing. Checked in a
+// function of its own, so that neither side's results stay alive while the two are timed.
+function findingsIfAgreed(): number {
+  const byHand = validateByHand(lines);
+  const byBundle = mod.validate(lines) as typeof byHand;
+  const gist = (r: (typeof byHand)[number]) => JSON.stringify({ ...r, findings: r.findings.map((f) => ({ ...f, cite: undefined })) });
+  const disagreements = byBundle.filter((r, i) => gist(r) !== gist(byHand[i]!));
+  if (disagreements.length > 0 || byBundle.length !== byHand.length) {
+    console.error(`the hand-written validator disagrees with the bundle on ${disagreements.length} lines, e.g.\n${gist(disagreements[0]!)}\nvs\n${gist(byHand[disagreements[0]!.index]!)}`);
+    process.exit(1);
+  }
+  return byBundle.reduce((n, r) => n + r.findings.length, 0);
 }
-const findings = byBundle.reduce((n, r) => n + r.findings.length, 0);
+const findings = findingsIfAgreed();
 console.log(`the hand-written validator agrees with the bundle on all ${N.toLocaleString('en-US')} lines (${findings.toLocaleString('en-US')} findings, messages included)`);
 const medians = race({ bundle: () => mod.validate(lines), hand: () => validateByHand(lines) }, 11);
 const tBundle = medians.bundle!;
