@@ -24,9 +24,9 @@
 /**
  * @typedef {import('./engine.js').Item} Item
  * @typedef {{ id: number, pure: ((o: Item) => boolean) | null, takes: Uint8Array | null, by: ((o: Item) => unknown) | null, op: 'lt' | 'le' | 'gt' | 'ge' | 'eq' | null }} Aggregate
- *   What the printer hoists for one aggregate: its id within the edition and its predicate, split. When
- *   `pure` reads only the other line's entry and delivery, `takes` holds its answer per variant id (0: not
- *   yet asked, 1: yes, 2: no), so each variant is asked once (see passes).
+ *   What the printer hoists for one aggregate: its id within the edition and its predicate, split. When what
+ *   every line of a variant holds decides `pure` (a condition on the other line's entry, delivery or code),
+ *   the printer answered it for each variant: `takes` holds 1 or 0 per variant id (see passes).
  * @typedef {Object} GroupKey What the printer hoists for the slots of an edition whose groups share one key.
  * @property {number[]} slots ascending
  * @property {(r: import('./record.js').LineRecord) => string} keyOf the key as text
@@ -164,18 +164,14 @@ export function sortKey(v) {
 }
 
 /**
- * Does a line pass an aggregate's `pure` part (which is not null)? Asked once per variant when the part
- * reads only the variant (A.takes), else of each line.
+ * Does a line pass an aggregate's `pure` part (which is not null)? Its variant's answer when the printer
+ * gave one (A.takes), else asked of the line.
  * @param {Aggregate} A
  * @param {Item} o
  */
 export function passes(A, o) {
   const takes = A.takes;
-  if (takes === null) return /** @type {(o: Item) => boolean} */ (A.pure)(o);
-  const id = o.x.id;
-  let t = takes[id];
-  if (t === 0) takes[id] = t = /** @type {(o: Item) => boolean} */ (A.pure)(o) ? 1 : 2;
-  return t === 1;
+  return takes === null ? /** @type {(o: Item) => boolean} */ (A.pure)(o) : takes[o.x.id] === 1;
 }
 
 /**
@@ -404,7 +400,7 @@ export function smallScan(it, g, A, mine, rest, mode) {
   for (let i = g.start; i < g.end; i++) {
     // Days and known answers first: they are read from the slot's own lists, not from the member.
     if (perDay && (days[2 * i] > e || days[2 * i + 1] < s)) continue;
-    if (takes !== null && takes[variants[i]] === 2) continue;
+    if (takes !== null && takes[variants[i]] === 0) continue;
     const o = all[i];
     if (o === it) continue;
     if (pure !== null && !passes(A, o)) continue;

@@ -17,7 +17,6 @@
  * parts, in any order; a comparison with a null side is false, which the
  * runtime keeps by never indexing a line whose value is null.
  */
-import { recordField } from '../fields.ts';
 import { visit } from '../plan/fold.ts';
 import type { IR, IRNode } from '../model.ts';
 
@@ -83,15 +82,3 @@ export function conjunction(parts: readonly IR[]): IR | null {
   return parts.reduce((a, b) => ({ k: 'and', a, b, type: { base: 'bool', nullable: false } }) as IR);
 }
 
-/**
- * Does a condition on the other line read only what its variant fixes — entry attributes and fields,
- * delivery, description — and never its record or billable units? Then it can be answered once per variant.
- */
-export function readsOnlyVariant(ir: IR): boolean {
-  let only = true;
-  visit(ir, (n) => {
-    if (n.k === 'field' && (recordField(n.name) || n.name === 'serviceDays' || n.name === 'billableUnits')) only = false;
-    else if (n.k === 'any' || n.k === 'count' || n.k === 'sum') only = false;
-  });
-  return only;
-}

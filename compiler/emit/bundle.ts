@@ -9,8 +9,8 @@ import * as record from '../../runtime/record.js';
 import * as profileRuntime from '../../runtime/profile.js';
 import { formatDay } from '../../runtime/record.js';
 import { planGuidance, type EditionPlan, type RulePlan, type ValidatorPlan, type VariantPlan } from '../plan/plan.ts';
-import { runtimeBanding } from '../plan/fold.ts';
-import { descriptionOf, isDateValued, type AttributeDecl, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
+import { fold, isConst, runtimeBanding } from '../plan/fold.ts';
+import { descriptionOf, isDateValued, type AttributeDecl, type IR, type Rule, type RuleSet, type Template, type Value } from '../model.ts';
 import { _, comment, indent, join, literal, name, type Code } from './codegen.ts';
 import { printExpr, printWitness, type PrintContext } from './expr.ts';
 import type { RelationOp } from './aggregate.ts';
@@ -26,9 +26,12 @@ class EditionPrinter implements PrintContext {
   private readonly functions = new Map<string, Code>();
   private readonly aggregates = new Map<string, Code>();
   readonly attributes: ReadonlySet<string>;
+  /** Every variant of the edition, in the order of their ids (runtime Variant.id). */
+  private readonly variants: readonly VariantPlan[];
 
   constructor(private readonly plan: EditionPlan, private readonly ei: number, readonly link: Linker, private readonly probing: boolean) {
     this.attributes = new Set(plan.rules.attributes.keys());
+    this.variants = plan.lookup.flatMap((l) => l.variants);
   }
 
   private id(kind: string, n: number | string): Code {
@@ -46,11 +49,9 @@ class EditionPrinter implements PrintContext {
     return ref;
   }
 
-  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null, pureReadsVariant: boolean): Code {
-    // A pure part that reads only the variant is answered once per variant (runtime groups.js passes).
-    const variants = this.plan.lookup.reduce((n, { variants: vs }) => n + vs.length, 0);
-    const takes = pure !== null && pureReadsVariant ? _`new Uint8Array(${variants})` : _`null`;
-    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, takes: ${takes}, by: ${by ?? _`null`}, op: ${op} }`;
+  aggregate(pure: Code | null, pureIR: IR | null, by: Code | null, op: RelationOp | null): Code {
+    const takes = pureIR === null ? null : this.answersPerVariant(pureIR);
+    const spec = _`{ id: ${this.aggregates.size}, pure: ${pure ?? _`null`}, takes: ${takes ?? _`null`}, by: ${by ?? _`null`}, op: ${op} }`;
     const text = spec.toString().replace(/^\{ id: \d+, /, '');
     let ref = this.aggregates.get(text);
     if (!ref) {
@@ -59,6 +60,21 @@ class EditionPrinter implements PrintContext {
       this.decls.push(_`const ${ref} = ${spec};`);
     }
     return ref;
+  }
+
+  /**
+   * A condition on the other line answered here for each variant, when what every line of the variant holds
+   * decides it (a condition on its entry, delivery or code): 1 or 0 per variant id (runtime groups.js passes).
+   * Null when some variant's lines can differ.
+   */
+  private answersPerVariant(pure: IR): Code | null {
+    const answers: number[] = [];
+    for (const v of this.variants) {
+      const folded = fold(pure, { consts: new Map(), otherConsts: v.constants, bandings: this.plan.rules.bandings });
+      if (!isConst(folded)) return null;
+      answers.push(folded.v === true ? 1 : 0);
+    }
+    return _`new Uint8Array(${literal(answers)})`;
   }
 
   banding(banding: string): Code {
@@ -180,13 +196,11 @@ class EditionPrinter implements PrintContext {
     }
     // Each variant once, named: the lookup by key and the list by code (for tolerated extra modifiers) share them.
     const names = new Map<VariantPlan, Code>();
-    for (const { variants } of plan.lookup) {
-      for (const v of variants) {
-        const ref = this.id('X', names.size);
-        names.set(v, ref);
-        this.decls.push(_`const ${ref} = ${this.variant(v, names.size - 1, this.id('E', v.entry.index), plan.resultAttributes)};`);
-      }
-    }
+    this.variants.forEach((v, id) => {
+      const ref = this.id('X', id);
+      names.set(v, ref);
+      this.decls.push(_`const ${ref} = ${this.variant(v, id, this.id('E', v.entry.index), plan.resultAttributes)};`);
+    });
     const lookup = plan.lookup.map(({ key, variants }) => _`  [${key}, [${join(variants.map((v) => names.get(v)!), ', ')}]],`);
     const byCode = plan.universe.map((code) => _`  [${code}, [${join([...names].filter(([v]) => v.entry.code === code).map(([, ref]) => ref), ', ')}]],`);
     const { group, cross } = this.crossDriver();

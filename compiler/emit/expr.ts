@@ -9,7 +9,7 @@ import { recordField } from '../fields.ts';
 import type { IR, IRNode, Value } from '../model.ts';
 import { _, join, literal, name, type Code } from './codegen.ts';
 import type { Linker } from './link.ts';
-import { conjunction, readsOnlyVariant, splitPredicate, type RelationOp } from './aggregate.ts';
+import { conjunction, splitPredicate, type RelationOp } from './aggregate.ts';
 
 /** Where printed code finds things. */
 export interface PrintContext {
@@ -26,8 +26,8 @@ export interface PrintContext {
    * Hoist an aggregate's indexable parts (runtime/groups.js `Aggregate`): the predicate on the other line
    * alone, and the other line's value compared with this line's. Returns the constant's name.
    */
-  /** `pureReadsVariant`: the pure part reads only the other line's entry and delivery (never its record or units). */
-  aggregate(pure: Code | null, by: Code | null, op: RelationOp | null, pureReadsVariant: boolean): Code;
+  /** `pure` is the printed condition on the other line; `pureIR` the same as IR (answered per variant where it can be). */
+  aggregate(pure: Code | null, pureIR: IR | null, by: Code | null, op: RelationOp | null): Code;
 }
 
 /**
@@ -85,7 +85,7 @@ class Printer {
     const split = splitPredicate(pred);
     const pure = conjunction(split.pure);
     const rel = split.relation;
-    const spec = this.ctx.aggregate(pure && _`(o) => ${this.inner(pure)}`, rel && _`(o) => ${this.inner(rel.other)}`, rel?.op ?? null, pure !== null && readsOnlyVariant(pure));
+    const spec = this.ctx.aggregate(pure && _`(o) => ${this.inner(pure)}`, pure, rel && _`(o) => ${this.inner(rel.other)}`, rel?.op ?? null);
     const rest = conjunction(split.rest);
     const call = _`${name(fn)}(it, ${slot}, ${spec}, ${rel ? this.print(rel.mine) : _`null`}, ${rest ? _`(o) => ${this.inner(rest)}` : _`null`})`;
     const guard = conjunction(split.guard);

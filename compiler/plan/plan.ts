@@ -61,6 +61,8 @@ export interface VariantPlan {
   cross: RulePlan[];
   /** Per slot: can a line of this variant be one an aggregate of that group counts? */
   member: boolean[];
+  /** What every line of this variant holds (entry fields, delivery, code): folded into conditions on another line. */
+  constants: ReadonlyMap<string, Value>;
   /** Probe expressions (compiler/probe.ts) with this variant's fields folded in; empty in a real bundle. */
   probes: IR[];
 }
@@ -115,6 +117,7 @@ export function planEdition(rs: RuleSet, probes: readonly IR[] = []): EditionPla
       line: conditional.filter((r) => !crossRules.has(r)).map(specialise).filter((x): x is RulePlan => x !== null),
       cross: [...crossRules].map(specialise).filter((x): x is RulePlan => x !== null),
       member: slots.map((g) => aggregates.some((a) => a.group === g.name && canCount(a, { consts: new Map(), otherConsts: consts, bandings }))),
+      constants: consts,
       probes: probes.map((p) => fold(p, env)),
     };
     lookup.set(plan.key, [...(lookup.get(plan.key) ?? []), plan]);
