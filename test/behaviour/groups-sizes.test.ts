@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SMALL_GROUP } from '../../runtime/groups.js';
-import { BACKENDS, lineAt, loadWithRule, type PartialLine } from '../conformance/backends.ts';
+import { BACKENDS, drawnLine, loadWithRule, type PartialLine } from '../conformance/backends.ts';
 import { fuzzRuns } from '../fuzz/budget.ts';
 
 /** Rules whose `when` holds the aggregate under test; `{other.…}` in a message shows the witness. */
@@ -29,8 +29,6 @@ const CODES: PartialLine[] = [
   { procedureCode: 'G9008', modifiers: ['U1'] },
 ];
 
-const dayOf = (n: number) => new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);
-
 const lineArb = fc.record({
   code: fc.integer({ min: 0, max: CODES.length - 1 }),
   member: fc.constantFrom('M1', 'M2'),
@@ -41,12 +39,7 @@ const lineArb = fc.record({
 });
 /** Around the size where scanning gives way to indexes: from a few lines to three times that size. */
 const inputArb = fc.array(lineArb, { minLength: 1, maxLength: 3 * SMALL_GROUP, size: 'max' }).map((ls) =>
-  ls.map((l, i) => {
-    const line: PartialLine = { ...CODES[l.code], memberId: l.member, serviceDate: dayOf(l.day), units: l.units };
-    if (l.span > 0) line.serviceDateEnd = dayOf(l.day + l.span);
-    if (l.minutes !== undefined) line.minutes = l.minutes;
-    return lineAt(i, line);
-  }),
+  ls.map((l, i) => drawnLine(CODES, l, i)),
 );
 
 const [interpreter, javascript] = ['interpreter', 'javascript'].map((n) => BACKENDS.find((b) => b.name === n)!);

@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, lineAt, loadWithRule, type PartialLine } from '../conformance/backends.ts';
+import { BACKENDS, dayOf, drawnLine, loadWithRule, type PartialLine } from '../conformance/backends.ts';
 import { fuzzRuns } from '../fuzz/budget.ts';
 import { bundleOf, DHCS } from '../helpers.ts';
 
@@ -43,8 +43,6 @@ const CODES: PartialLine[] = [
   { procedureCode: 'H0044', modifiers: ['U6'], amount: 10 },
 ];
 
-const dayOf = (n: number) => new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);
-
 /** Random lines of a few members over a few weeks; some ranges are long (up to 12 years) or open-ended. */
 const lineArb = fc.record({
   code: fc.integer({ min: 0, max: CODES.length - 1 }),
@@ -56,12 +54,7 @@ const lineArb = fc.record({
   minutes: fc.option(fc.integer({ min: 5, max: 60 }), { nil: undefined }),
 });
 const inputArb = fc.array(lineArb, { minLength: 1, maxLength: 30 }).map((ls) =>
-  ls.map((l, i) => {
-    const line: PartialLine = { ...CODES[l.code], memberId: l.member, planId: l.plan, serviceDate: dayOf(l.day), units: l.units };
-    if (l.span > 0) line.serviceDateEnd = dayOf(l.day + l.span);
-    if (l.minutes !== undefined) line.minutes = l.minutes;
-    return lineAt(i, line);
-  }),
+  ls.map((l, i) => drawnLine(CODES, l, i)),
 );
 
 const [interpreter, javascript] = ['interpreter', 'javascript'].map((n) => BACKENDS.find((b) => b.name === n)!);

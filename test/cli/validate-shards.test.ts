@@ -14,6 +14,7 @@ import { Judge, shardCount, SHARD_MIN_BYTES } from '../../compiler/io/judge.ts';
 import { decodeEntry, encodeEntry, shardOf } from '../../compiler/io/shards.ts';
 import { ResultWriter, streamTarget } from '../../compiler/io/output.ts';
 import { RunStats } from '../../compiler/report/stats.ts';
+import { dayOf } from '../conformance/backends.ts';
 import { bundleOf, DHCS, mustLoad, runCli } from '../helpers.ts';
 import { write837 } from '../tools/make-837.ts';
 import { prng } from '../tools/prng.ts';
@@ -25,7 +26,6 @@ beforeAll(() => writeFileSync(bundlePath, compileBundle(mustLoad(DHCS)).js));
 
 
 const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9008', ['U8']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['H0044', ['U2']], ['T1016', ['U8']], ['99213', []], ['G9008', []]];
-const dayOf = (n: number) => new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);
 
 /** Lines of many members that meet in cross-line rules: same days, ranges, outreach after initiation. */
 function generated(n: number, seed: number): Record<string, unknown>[] {

@@ -87,6 +87,23 @@ export function lineAt(i: number, over: PartialLine | undefined): PartialLine {
   return { ...DEFAULT_LINE, claimId: `C${i + 1}`, lineNumber: i + 1, ...over };
 }
 
+/** The day `n` days after 2024-04-01, written YYYY-MM-DD. */
+export function dayOf(n: number): string {
+  return new Date(Date.UTC(2024, 3, 1) + n * 864e5).toISOString().slice(0, 10);
+}
+
+/** What a property test draws for one line of a cross-line case (test/behaviour/groups*.test.ts). */
+export interface DrawnLine { code: number; member: string; plan?: string; day: number; span: number; units: number; minutes?: number }
+
+/** Line `i` of a drawn input: one of `codes`, with the drawn member, plan, days, units and minutes. */
+export function drawnLine(codes: readonly PartialLine[], l: DrawnLine, i: number): PartialLine {
+  const line: PartialLine = { ...codes[l.code], memberId: l.member, serviceDate: dayOf(l.day), units: l.units };
+  if (l.plan !== undefined) line.planId = l.plan;
+  if (l.span > 0) line.serviceDateEnd = dayOf(l.day + l.span);
+  if (l.minutes !== undefined) line.minutes = l.minutes;
+  return lineAt(i, line);
+}
+
 /** The probe an expression case asks for. */
 export function probeOf(c: ExpressionCase): Probe {
   return { expression: c.expression, line: lineAt(0, c.line), others: (c.others ?? []).map((o, i) => lineAt(i + 1, o)) };
