@@ -5,148 +5,125 @@
  * yields one item with its `origin`, claim- and subscriber-level values
  * carried down; envelope faults (ISA length, SE/GE/IEA counts and control
  * numbers, a truncated file) yield fault items and cost no readable line.
- * Which 837 element feeds which record field is declared in compiler/fields.ts;
- * `FROM_837` below reads each declared source.
+ * Which element feeds which record field: compiler/io/x12-lines.ts.
+ *
+ * Segments are read where they lie in the text of the input (one character
+ * per byte): only the values a record takes become strings, and segments the
+ * reader does not use are only counted.
  */
-import { RECORD_FIELDS } from '../fields.ts';
 import type { Origin, ReadItem } from './items.ts';
 import { isAscii } from 'node:buffer';
-import { firstInvalidUtf8 } from './utf8.ts';
+import { decodeLine, describe, idsOf, pastAscii, recordOf837, serviceValues, type Service, type ServiceLine837, type Value } from './x12-lines.ts';
 
-/** A value read from the 837 with the file offset of its segment (for UTF-8 faults). */
-interface Value { text: string; at: number }
+export { FROM_837, recordOf837, type ServiceLine837 } from './x12-lines.ts';
 
-/** One 2400 service line as read, with what its claim and subscriber carry down. */
-export interface ServiceLine837 {
-  member: Value | null;
-  claim: Value | null;
-  claimPlace: Value | null;
-  claimTaxonomy: Value | null;
-  lx: Value;
-  lxSegment: number;
-  service: { elements: string[]; composite: string[]; segment: number; at: number; institutional: boolean } | null;
-  date: Value | null;
-  taxonomy: Value | null;
-}
-
-const el = (v: Value | null): string | undefined => (v === null || v.text === '' ? undefined : v.text);
-const d8 = (s: string | undefined): string | undefined => (s !== undefined && /^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}` : s);
-
-/** DTP*472: D8 CCYYMMDD, or RD8 CCYYMMDD-CCYYMMDD. */
-function serviceDates(line: ServiceLine837): [string | undefined, string | undefined] {
-  const raw = el(line.date);
-  if (raw === undefined) return [undefined, undefined];
-  const dash = raw.indexOf('-');
-  return dash === -1 ? [d8(raw), undefined] : [d8(raw.slice(0, dash)), d8(raw.slice(dash + 1))];
-}
-
-/** How each 837 source named in compiler/fields.ts is read from a service line. */
-export const FROM_837: Readonly<Record<string, (line: ServiceLine837) => string | string[] | undefined>> = {
-  'CLM01': (l) => el(l.claim),
-  'LX01': (l) => el(l.lx),
-  'NM1*IL NM109': (l) => el(l.member),
-  'DTP*472 (D8, or RD8 start)': (l) => serviceDates(l)[0],
-  'DTP*472 RD8 end': (l) => serviceDates(l)[1],
-  'SV101-2 / SV202-2': (l) => l.service?.composite[1]?.trim() || undefined,
-  'SV101-3..6 / SV202-3..6': (l) => l.service?.composite.slice(2, 6).map((m) => m.trim()).filter((m) => m !== ''),
-  'SV104 / SV205': (l) => l.service?.elements[l.service.institutional ? 5 : 4]?.trim() || undefined,
-  'SV102 / SV203': (l) => l.service?.elements[l.service.institutional ? 3 : 2]?.trim() || undefined,
-  'SV105, else CLM05-1': (l) => (l.service?.institutional ? undefined : (l.service?.elements[5]?.trim() || el(l.claimPlace))),
-  'PRV*PE in 2420A/2310B': (l) => el(l.taxonomy) ?? el(l.claimTaxonomy),
-};
-
-const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)$/;
-
-/** The fields an 837 carries, each with its reading, worked out once from the field table. */
-const READINGS = RECORD_FIELDS.filter((f) => f.x12 !== null).map((f) => {
-  const read = FROM_837[f.x12!];
-  if (read === undefined) throw new Error(`no 837 reading for ${f.x12} (field ${f.name})`);
-  return { name: f.name, numeric: f.kind === 'integer' || f.kind === 'number', read };
-});
-
-/** The input record of a service line, by the field table; numbers where the field is numeric. */
-export function recordOf837(line: ServiceLine837): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const { name, numeric, read } of READINGS) {
-    const v = read(line);
-    if (v === undefined) continue;
-    record[name] = numeric && typeof v === 'string' && NUMBER.test(v) ? Number(v) : v;
-  }
-  return record;
-}
-
-/** Text read as Latin-1 (one char per byte) back to UTF-8; the offset of a bad byte when it is not UTF-8. */
-function utf8Of(text: string): string | number {
-  if (!/[\x80-\xff]/.test(text)) return text;
-  const bytes = Buffer.from(text, 'latin1');
-  const bad = firstInvalidUtf8(bytes);
-  return bad === -1 ? bytes.toString('utf8') : bad;
-}
-
-/** The identifiers a problem of a service line still echoes: its claim (when it is UTF-8) and its line number. */
-function idsOf(line: ServiceLine837): { claimId?: string; lineNumber?: number } {
-  const ids: { claimId?: string; lineNumber?: number } = {};
-  if (line.claim !== null && typeof utf8Of(line.claim.text) === 'string') ids.claimId = line.claim.text;
-  if (/^\d+$/.test(line.lx.text)) ids.lineNumber = Number(line.lx.text);
-  return ids;
-}
-
-/** How a problem names a service line. */
-function describe(line: ServiceLine837, origin: Origin): string {
-  return `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
-}
-
-/** A service line with its values read as UTF-8 (the input had bytes past ASCII), or the file offset of a segment that is not UTF-8. */
-function decodeLine(line: ServiceLine837): ServiceLine837 | number {
-  const value = (v: Value | null): Value | null | number => {
-    if (v === null) return null;
-    const u = utf8Of(v.text);
-    return typeof u === 'number' ? v.at : { text: u, at: v.at };
-  };
-  const out: ServiceLine837 = { ...line };
-  for (const k of ['member', 'claim', 'claimPlace', 'claimTaxonomy', 'date', 'taxonomy'] as const) {
-    const v = value(line[k]);
-    if (typeof v === 'number') return v;
-    out[k] = v;
-  }
-  const lx = value(line.lx);
-  if (typeof lx === 'number') return lx;
-  out.lx = lx!;
-  const sv = line.service!;
-  const elements: string[] = [];
-  for (const x of [...sv.elements, ...sv.composite]) {
-    const u = utf8Of(x);
-    if (typeof u === 'number') return sv.at;
-    elements.push(u);
-  }
-  out.service = { ...sv, elements: elements.slice(0, sv.elements.length), composite: elements.slice(sv.elements.length) };
-  return out;
-}
-
-/**
- * A segment ID of up to three characters as a number (its character codes, 8 bits each; -1 for any other),
- * so that telling segments apart makes no string per segment.
- */
-function idCode(seg: string, length: number): number {
-  if (length < 2 || length > 3) return -1;
-  let code = 0;
-  for (let i = 0; i < length; i++) {
-    const c = seg.charCodeAt(i);
-    if (c > 0xff) return -1;
-    code = code * 256 + c;
-  }
-  return code;
-}
-const id = (name: string): number => idCode(name, name.length);
+/** A segment ID of two or three characters as a number (their character codes, 8 bits each). */
+const id = (name: string): number => [...name].reduce((code, c) => code * 256 + c.charCodeAt(0), 0);
 const GS = id('GS'); const ST = id('ST'); const HL = id('HL'); const NM1 = id('NM1'); const CLM = id('CLM'); const PRV = id('PRV');
 const LX = id('LX'); const SV1 = id('SV1'); const SV2 = id('SV2'); const DTP = id('DTP'); const SE = id('SE'); const GE = id('GE'); const IEA = id('IEA');
 
-/** Segments whose elements the reader uses; others are only counted. */
-const READ_SEGMENTS = new Set([GS, ST, HL, NM1, CLM, PRV, LX, SV1, SV2, DTP, SE, GE, IEA]);
-const NO_ELEMENTS: string[] = [];
 
-function valueOf(e: readonly string[], i: number, at: number): Value {
-  return { text: (e[i] ?? '').trim(), at };
+/** Elements of a segment whose start and end are noted (the reader uses none past SV107 / NM109). */
+const NOTED = 12;
+
+/** Whitespace as String.prototype.trim sees it, among the characters of Latin-1 text. */
+function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
+
+/** text.slice(start, end).trim(), for Latin-1 text. */
+function trimmed(text: string, start: number, end: number): string {
+  while (start < end && isTrimmed(text.charCodeAt(start))) start++;
+  while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+/** Where the elements of one segment lie in the text (the first NOTED of them), found once per segment read. */
+class Elements {
+  text = '';
+  count = 0;
+  readonly starts = new Int32Array(NOTED);
+  readonly ends = new Int32Array(NOTED);
+
+  /** Note the elements of text[start, end), split at `sep`. */
+  read(text: string, start: number, end: number, sep: string): void {
+    this.text = text;
+    let n = 0;
+    let at = start;
+    for (;;) {
+      let cut = text.indexOf(sep, at);
+      if (cut === -1 || cut > end) cut = end;
+      this.starts[n] = at;
+      this.ends[n] = cut;
+      n++;
+      if (cut === end || n === NOTED) break;
+      at = cut + 1;
+    }
+    this.count = n;
+  }
+
+  /** Element k trimmed, '' when the segment has fewer elements (as `(e[k] ?? '').trim()`). */
+  get(k: number): string {
+    return k < this.count ? trimmed(this.text, this.starts[k]!, this.ends[k]!) : '';
+  }
+
+  /** Element k trimmed as a value read at file offset `at`. */
+  value(k: number, at: number): Value {
+    return { text: this.get(k), at };
+  }
+
+  /** Is element k, trimmed, exactly `word`? (No string is made.) */
+  is(k: number, word: string): boolean {
+    if (k >= this.count) return word === '';
+    const text = this.text;
+    let s = this.starts[k]!;
+    let e = this.ends[k]!;
+    while (s < e && isTrimmed(text.charCodeAt(s))) s++;
+    while (e > s && isTrimmed(text.charCodeAt(e - 1))) e--;
+    return e - s === word.length && text.startsWith(word, s);
+  }
+
+  /** Component c of element k (split at `sep`) trimmed, '' when absent. */
+  component(k: number, c: number, sep: string): string {
+    if (k >= this.count) return '';
+    const text = this.text;
+    const end = this.ends[k]!;
+    let s = this.starts[k]!;
+    for (let i = 0; i < c; i++) {
+      const cut = text.indexOf(sep, s);
+      if (cut === -1 || cut >= end) return '';
+      s = cut + 1;
+    }
+    let cut = text.indexOf(sep, s);
+    if (cut === -1 || cut > end) cut = end;
+    return trimmed(text, s, cut);
+  }
+}
+
+/** The values of an SV1/SV2 of ASCII text read from its noted elements (as serviceValues reads split ones). */
+function readService(service: Service, e: Elements, componentSep: string): void {
+  const i = service.institutional;
+  const k = i ? 2 : 1;
+  if (k < e.count) {
+    // The components of SV101 / SV202 in one pass: 1 is the code, 2 to 5 the modifiers.
+    const text = e.text;
+    const end = e.ends[k]!;
+    let s = e.starts[k]!;
+    for (let c = 0; c < 6; c++) {
+      let cut = text.indexOf(componentSep, s);
+      if (cut === -1 || cut > end) cut = end;
+      if (c === 1) service.code = trimmed(text, s, cut) || undefined;
+      else if (c > 1) {
+        const m = trimmed(text, s, cut);
+        if (m !== '') service.modifiers.push(m);
+      }
+      if (cut === end) break;
+      s = cut + 1;
+    }
+  }
+  service.units = e.get(i ? 5 : 4) || undefined;
+  service.amount = e.get(i ? 3 : 2) || undefined;
+  service.place = i ? undefined : e.get(5) || undefined;
 }
 
 /** Reading state of one file: envelope, hierarchy, claim, line. */
@@ -155,6 +132,7 @@ class Reader {
   private elementSep = '*';
   private componentSep = ':';
   private terminator = '~';
+  private readonly e = new Elements();
   private inInterchange = false;
   private isa: { control: string; groups: number; segment: number } | null = null;
   private gs: { control: string; transactions: number; segment: number } | null = null;
@@ -205,55 +183,84 @@ class Reader {
 
   get separator(): string { return this.terminator; }
 
-  /** One segment (terminator removed, leading line breaks trimmed), starting at file offset `at`. */
-  segment(seg: string, at: number): void {
+  /**
+   * The ID of the segment text[start, end) as a number (character codes, 8 bits each),
+   * -1 unless the text before its first element separator is two or three characters.
+   */
+  private idOf(text: string, start: number, end: number): number {
+    const sep = this.elementSep.charCodeAt(0);
+    const length = end - start;
+    if (length < 2) return -1;
+    const c0 = text.charCodeAt(start);
+    const c1 = text.charCodeAt(start + 1);
+    if (c0 === sep || c1 === sep) return -1;
+    if (length === 2) return c0 * 256 + c1;
+    const c2 = text.charCodeAt(start + 2);
+    if (c2 === sep) return c0 * 256 + c1;
+    if (length > 3 && text.charCodeAt(start + 3) !== sep) return -1;
+    return (c0 * 256 + c1) * 256 + c2;
+  }
+
+  /** One segment, text[start, end) (terminator left out, leading line breaks skipped), starting at file offset `at`. */
+  segment(text: string, start: number, end: number, at: number): void {
     this.segmentNo++;
     if (this.st !== null) this.st.segments++;
-    const cut = seg.indexOf(this.elementSep);
-    const code = idCode(seg, cut === -1 ? seg.length : cut);
-    // Only the segments read here are split into elements.
-    const e = READ_SEGMENTS.has(code) ? seg.split(this.elementSep) : NO_ELEMENTS;
+    const code = this.idOf(text, start, end);
+    const e = this.e;
+    switch (code) {
+      case GS: case ST: case HL: case NM1: case CLM: case PRV: case LX: case SV1: case SV2: case DTP: case SE: case GE: case IEA:
+        e.read(text, start, end, this.elementSep);
+        break;
+      default:
+        // Segments the reader does not use are only counted.
+        if (!this.inInterchange) {
+          const cut = text.indexOf(this.elementSep, start);
+          const idEnd = cut === -1 || cut >= end ? end : cut;
+          this.fault(`segment ${this.segmentNo} (${text.slice(start, Math.min(idEnd, start + 10))}) is outside any interchange: it is not read`);
+        }
+        return;
+    }
     switch (code) {
       case GS:
         if (this.gs !== null) this.fault(`functional group ${this.gs.control} has no GE before the GS at segment ${this.segmentNo}`);
         if (this.isa !== null) this.isa.groups++;
-        this.gs = { control: (e[6] ?? '').trim(), transactions: 0, segment: this.segmentNo };
+        this.gs = { control: e.get(6), transactions: 0, segment: this.segmentNo };
         break;
       case ST:
         this.endLine();
         if (this.st !== null) this.fault(`transaction ${this.st.control} has no SE before the ST at segment ${this.segmentNo}`);
         if (this.gs !== null) this.gs.transactions++;
-        this.st = { control: (e[2] ?? '').trim(), segments: 1, segment: this.segmentNo };
+        this.st = { control: e.get(2), segments: 1, segment: this.segmentNo };
         this.member = null;
         this.endClaim();
         break;
       case HL:
         this.endLine();
         this.endClaim();
-        if ((e[3] ?? '').trim() === '22' || (e[3] ?? '').trim() === '20') this.member = null;
+        if (e.is(3, '22') || e.is(3, '20')) this.member = null;
         break;
       case NM1:
-        this.lastName = (e[1] ?? '').trim();
-        if (this.lastName === 'IL' && !this.inClaim) this.member = valueOf(e, 9, at);
+        this.lastName = e.get(1);
+        if (this.lastName === 'IL' && !this.inClaim) this.member = e.value(9, at);
         break;
       case CLM:
         this.endLine();
         this.endClaim();
         this.inClaim = true;
-        this.claim = valueOf(e, 1, at);
-        this.claimPlace = { text: (e[5] ?? '').split(this.componentSep)[0]!.trim(), at };
+        this.claim = e.value(1, at);
+        this.claimPlace = { text: e.component(5, 0, this.componentSep), at };
         break;
       case PRV:
-        if ((e[1] ?? '').trim() === 'PE' && this.inClaim) {
-          if (this.line !== null) this.line.taxonomy = valueOf(e, 3, at);
-          else this.claimTaxonomy = valueOf(e, 3, at);
+        if (e.is(1, 'PE') && this.inClaim) {
+          if (this.line !== null) this.line.taxonomy = e.value(3, at);
+          else this.claimTaxonomy = e.value(3, at);
         }
         break;
       case LX:
         this.endLine();
         this.line = {
           member: this.member, claim: this.claim, claimPlace: this.claimPlace, claimTaxonomy: this.claimTaxonomy,
-          lx: valueOf(e, 1, at), lxSegment: this.segmentNo, service: null, date: null, taxonomy: null,
+          lx: e.value(1, at), lxSegment: this.segmentNo, service: null, date: null, taxonomy: null,
         };
         break;
       case SV1: case SV2: {
@@ -262,18 +269,24 @@ class Reader {
           break;
         }
         const institutional = code === SV2;
-        const composite = (e[institutional ? 2 : 1] ?? '').split(this.componentSep);
-        this.line.service = { elements: e, composite, segment: this.segmentNo, at, institutional };
+        const service: Service = { segment: this.segmentNo, at, institutional, code: undefined, modifiers: [], units: undefined, amount: undefined, place: undefined, raw: null };
+        const seg = this.nonAscii ? text.slice(start, end) : '';
+        if (this.nonAscii && pastAscii(seg)) {
+          // Read once the line's text is known to be UTF-8 (decodeLine).
+          const elements = seg.split(this.elementSep);
+          service.raw = { elements, composite: (elements[institutional ? 2 : 1] ?? '').split(this.componentSep) };
+        } else {
+          readService(service, e, this.componentSep);
+        }
+        this.line.service = service;
         break;
       }
       case DTP:
-        if ((e[1] ?? '').trim() === '472' && this.line !== null) this.line.date = valueOf(e, 3, at);
+        if (this.line !== null && e.is(1, '472')) this.line.date = e.value(3, at);
         break;
-      case SE: this.endTransaction(e); break;
-      case GE: this.endGroup(e); break;
-      case IEA: this.endInterchange(e); break;
-      default:
-        if (!this.inInterchange) this.fault(`segment ${this.segmentNo} (${seg.slice(0, Math.min(cut === -1 ? seg.length : cut, 10))}) is outside any interchange: it is not read`);
+      case SE: this.endTransaction(); break;
+      case GE: this.endGroup(); break;
+      case IEA: this.endInterchange(); break;
     }
   }
 
@@ -316,39 +329,42 @@ class Reader {
     this.out.push({ record: recordOf837(decoded), origin });
   }
 
-  private endTransaction(e: string[]): void {
+  private endTransaction(): void {
     this.endLine();
     this.endClaim();
     const st = this.st;
     if (st === null) { this.fault(`SE at segment ${this.segmentNo} has no ST before it`); return; }
     this.st = null;
-    const count = (e[1] ?? '').trim();
+    const count = this.e.get(1);
     if (count !== String(st.segments)) this.fault(`transaction ${st.control}: SE01 says ${count || '(blank)'} segments, the transaction has ${st.segments} (ST to SE)`);
-    if ((e[2] ?? '').trim() !== st.control) this.fault(`transaction ${st.control}: SE02 is ${(e[2] ?? '').trim() || '(blank)'}, not the ST02 control number`);
+    const control = this.e.get(2);
+    if (control !== st.control) this.fault(`transaction ${st.control}: SE02 is ${control || '(blank)'}, not the ST02 control number`);
   }
 
-  private endGroup(e: string[]): void {
+  private endGroup(): void {
     if (this.st !== null) this.fault(`transaction ${this.st.control} has no SE before the GE at segment ${this.segmentNo}`);
     this.endLine();
     this.st = null;
     const gs = this.gs;
     if (gs === null) { this.fault(`GE at segment ${this.segmentNo} has no GS before it`); return; }
     this.gs = null;
-    const count = (e[1] ?? '').trim();
+    const count = this.e.get(1);
     if (count !== String(gs.transactions)) this.fault(`functional group ${gs.control}: GE01 says ${count || '(blank)'} transactions, the group has ${gs.transactions}`);
-    if ((e[2] ?? '').trim() !== gs.control) this.fault(`functional group ${gs.control}: GE02 is ${(e[2] ?? '').trim() || '(blank)'}, not the GS06 control number`);
+    const control = this.e.get(2);
+    if (control !== gs.control) this.fault(`functional group ${gs.control}: GE02 is ${control || '(blank)'}, not the GS06 control number`);
   }
 
-  private endInterchange(e: string[]): void {
+  private endInterchange(): void {
     if (this.gs !== null) this.fault(`functional group ${this.gs.control} has no GE before the IEA at segment ${this.segmentNo}`);
     this.endLine();
     this.st = this.gs = null;
     const isa = this.isa;
     this.inInterchange = false;
     if (isa === null) return;
-    const count = (e[1] ?? '').trim();
+    const count = this.e.get(1);
     if (count !== String(isa.groups)) this.fault(`interchange ${isa.control}: IEA01 says ${count || '(blank)'} functional groups, the interchange has ${isa.groups}`);
-    if ((e[2] ?? '').trim() !== isa.control) this.fault(`interchange ${isa.control}: IEA02 is ${(e[2] ?? '').trim() || '(blank)'}, not the ISA13 control number`);
+    const control = this.e.get(2);
+    if (control !== isa.control) this.fault(`interchange ${isa.control}: IEA02 is ${control || '(blank)'}, not the ISA13 control number`);
     this.isa = null;
   }
 
@@ -387,8 +403,9 @@ export async function* readX12Batches(source: AsyncIterable<Uint8Array | string>
         if (!text.startsWith('ISA', pos)) {
           if (text.length - pos < 3 && !final) break;
           if (reader.segmentNo === 0) {
-            // Without a first ISA there are no separators to read anything by.
-            reader.startInterchange(text.slice(pos), true);
+            // Without a first ISA there are no separators to read anything by: say what the text
+            // is (once there is enough of it to say the same whatever the chunks), and read no more.
+            if (reader.startInterchange(text.slice(pos, pos + 4096), final) === -1) break;
             dead = true;
             continue;
           }
@@ -406,10 +423,9 @@ export async function* readX12Batches(source: AsyncIterable<Uint8Array | string>
       }
       const end = text.indexOf(reader.separator, pos);
       if (end === -1) break;
-      const seg = text.slice(pos, end);
-      reader.segment(seg, offset + pos);
+      reader.segment(text, pos, end, offset + pos);
+      if (end - pos >= 3 && text.startsWith('IEA', pos)) expectIsa = true;
       pos = end + 1;
-      if (seg.startsWith('IEA')) expectIsa = true;
     }
     offset += pos;
     text = text.slice(pos);
