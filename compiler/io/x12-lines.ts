@@ -50,14 +50,21 @@ export interface ServiceLine837 {
 
 const el = (v: Value | null): string | undefined => (v === null || v.text === '' ? undefined : v.text);
 
-/** CCYYMMDD → CCYY-MM-DD (any other text as it is); the usual few hundred dates are made once. */
-const DAYS = new Map<string, string>();
+/** CCYYMMDD → CCYY-MM-DD (any other text as it is); each date is made once, by its digits as a number. */
+const DAYS = new Map<number, string>();
 function d8(s: string): string {
-  let day = DAYS.get(s);
+  if (s.length !== 8) return s;
+  let key = 0;
+  for (let i = 0; i < 8; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return s;
+    key = key * 10 + d;
+  }
+  let day = DAYS.get(key);
   if (day === undefined) {
-    day = /^\d{8}$/.test(s) ? `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}` : s;
+    day = `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
     if (DAYS.size >= 4096) DAYS.clear();
-    DAYS.set(s, day);
+    DAYS.set(key, day);
   }
   return day;
 }

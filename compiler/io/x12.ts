@@ -23,8 +23,21 @@ const GS = id('GS'); const ST = id('ST'); const HL = id('HL'); const NM1 = id('N
 const LX = id('LX'); const SV1 = id('SV1'); const SV2 = id('SV2'); const DTP = id('DTP'); const SE = id('SE'); const GE = id('GE'); const IEA = id('IEA');
 
 
-/** Elements of a segment whose start and end are noted (the reader uses none past SV107 / NM109). */
+/** Elements of a segment whose start and end can be noted (the reader uses none past NM109). */
 const NOTED = 12;
+
+/** How many elements (the ID counted) of a segment the reader uses; 0 for a segment it only counts. */
+function elementsUsed(code: number): number {
+  switch (code) {
+    case LX: return 2;
+    case ST: case SE: case GE: case IEA: return 3;
+    case DTP: case PRV: case HL: return 4;
+    case SV1: case SV2: case CLM: return 6;
+    case GS: return 7;
+    case NM1: return 10;
+    default: return 0;
+  }
+}
 
 /** Whitespace as String.prototype.trim sees it, among the characters of Latin-1 text. */
 function isTrimmed(c: number): boolean {
@@ -45,21 +58,22 @@ class Elements {
   readonly starts = new Int32Array(NOTED);
   readonly ends = new Int32Array(NOTED);
 
-  /** Note the elements of text[start, end), split at `sep`. */
-  read(text: string, start: number, end: number, sep: string): void {
+  /** Note the first `limit` (at most NOTED) elements of text[start, end), split at `sep` (a character code). */
+  read(text: string, start: number, end: number, sep: number, limit: number): void {
     this.text = text;
+    const starts = this.starts;
+    const ends = this.ends;
     let n = 0;
-    let at = start;
-    for (;;) {
-      let cut = text.indexOf(sep, at);
-      if (cut === -1 || cut > end) cut = end;
-      this.starts[n] = at;
-      this.ends[n] = cut;
-      n++;
-      if (cut === end || n === NOTED) break;
-      at = cut + 1;
+    starts[0] = start;
+    // Character by character: elements are short, and a search for the separator would run on past the segment.
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) !== sep) continue;
+      ends[n] = i;
+      if (++n === limit) { this.count = n; return; }
+      starts[n] = i + 1;
     }
-    this.count = n;
+    ends[n] = end;
+    this.count = n + 1;
   }
 
   /** Element k trimmed, '' when the segment has fewer elements (as `(e[k] ?? '').trim()`). */
@@ -100,30 +114,61 @@ class Elements {
   }
 }
 
+/**
+ * Short values that repeat from line to line (codes, modifiers, places of service), each kept
+ * once: records held in memory then share one string per value.
+ */
+const SHARED = new Map<string, string>();
+function shared(text: string, start: number, end: number): string {
+  const value = trimmed(text, start, end);
+  if (value.length > 12) return value;
+  const known = SHARED.get(value);
+  if (known !== undefined) return known;
+  if (SHARED.size >= 8192) SHARED.clear();
+  SHARED.set(value, value);
+  return value;
+}
+
 /** The values of an SV1/SV2 of ASCII text read from its noted elements (as serviceValues reads split ones). */
-function readService(service: Service, e: Elements, componentSep: string): void {
+function readService(service: Service, e: Elements, componentSep: number): void {
   const i = service.institutional;
   const k = i ? 2 : 1;
   if (k < e.count) {
-    // The components of SV101 / SV202 in one pass: 1 is the code, 2 to 5 the modifiers.
+    // The components of SV101 / SV202: 1 is the code, 2 to 5 the modifiers.
     const text = e.text;
     const end = e.ends[k]!;
     let s = e.starts[k]!;
-    for (let c = 0; c < 6; c++) {
-      let cut = text.indexOf(componentSep, s);
-      if (cut === -1 || cut > end) cut = end;
-      if (c === 1) service.code = trimmed(text, s, cut) || undefined;
-      else if (c > 1) {
-        const m = trimmed(text, s, cut);
-        if (m !== '') service.modifiers.push(m);
-      }
-      if (cut === end) break;
-      s = cut + 1;
+    let c = 0;
+    let m2 = '';
+    let m3 = '';
+    let m4 = '';
+    let m5 = '';
+    for (let at = s; at <= end && c < 6; at++) {
+      if (at < end && text.charCodeAt(at) !== componentSep) continue;
+      if (c === 1) service.code = shared(text, s, at) || undefined;
+      else if (c === 2) m2 = shared(text, s, at);
+      else if (c === 3) m3 = shared(text, s, at);
+      else if (c === 4) m4 = shared(text, s, at);
+      else if (c === 5) m5 = shared(text, s, at);
+      c++;
+      s = at + 1;
     }
+    service.modifiers = modifierList(m2, m3, m4, m5);
   }
   service.units = e.get(i ? 5 : 4) || undefined;
   service.amount = e.get(i ? 3 : 2) || undefined;
-  service.place = i ? undefined : e.get(5) || undefined;
+  service.place = i || e.count <= 5 ? undefined : shared(e.text, e.starts[5]!, e.ends[5]!) || undefined;
+}
+
+/** The modifiers that are not blank, in order, in an array of just their number. */
+function modifierList(a: string, b: string, c: string, d: string): string[] {
+  if (d === '') {
+    if (c === '') {
+      if (b === '') return a === '' ? [] : [a];
+      return a === '' ? [b] : [a, b];
+    }
+  }
+  return [a, b, c, d].filter((m) => m !== '');
 }
 
 /** Reading state of one file: envelope, hierarchy, claim, line. */
@@ -132,6 +177,9 @@ class Reader {
   private elementSep = '*';
   private componentSep = ':';
   private terminator = '~';
+  /** The element and component separators as character codes. */
+  private elementCode = 42;
+  private componentCode = 58;
   private readonly e = new Elements();
   private inInterchange = false;
   private isa: { control: string; groups: number; segment: number } | null = null;
@@ -162,6 +210,8 @@ class Reader {
     this.elementSep = sep;
     this.componentSep = text[at + 1]!;
     this.terminator = text[at + 2]!;
+    this.elementCode = sep.charCodeAt(0);
+    this.componentCode = this.componentSep.charCodeAt(0);
     const length = at + 3;
     const elements = text.slice(0, length - 1).split(sep);
     this.segmentNo++;
@@ -188,7 +238,7 @@ class Reader {
    * -1 unless the text before its first element separator is two or three characters.
    */
   private idOf(text: string, start: number, end: number): number {
-    const sep = this.elementSep.charCodeAt(0);
+    const sep = this.elementCode;
     const length = end - start;
     if (length < 2) return -1;
     const c0 = text.charCodeAt(start);
@@ -207,19 +257,17 @@ class Reader {
     if (this.st !== null) this.st.segments++;
     const code = this.idOf(text, start, end);
     const e = this.e;
-    switch (code) {
-      case GS: case ST: case HL: case NM1: case CLM: case PRV: case LX: case SV1: case SV2: case DTP: case SE: case GE: case IEA:
-        e.read(text, start, end, this.elementSep);
-        break;
-      default:
-        // Segments the reader does not use are only counted.
-        if (!this.inInterchange) {
-          const cut = text.indexOf(this.elementSep, start);
-          const idEnd = cut === -1 || cut >= end ? end : cut;
-          this.fault(`segment ${this.segmentNo} (${text.slice(start, Math.min(idEnd, start + 10))}) is outside any interchange: it is not read`);
-        }
-        return;
+    const limit = elementsUsed(code);
+    if (limit === 0) {
+      // A segment the reader does not use is only counted.
+      if (!this.inInterchange) {
+        const cut = text.indexOf(this.elementSep, start);
+        const idEnd = cut === -1 || cut >= end ? end : cut;
+        this.fault(`segment ${this.segmentNo} (${text.slice(start, Math.min(idEnd, start + 10))}) is outside any interchange: it is not read`);
+      }
+      return;
     }
+    e.read(text, start, end, this.elementCode, limit);
     switch (code) {
       case GS:
         if (this.gs !== null) this.fault(`functional group ${this.gs.control} has no GE before the GS at segment ${this.segmentNo}`);
@@ -276,7 +324,7 @@ class Reader {
           const elements = seg.split(this.elementSep);
           service.raw = { elements, composite: (elements[institutional ? 2 : 1] ?? '').split(this.componentSep) };
         } else {
-          readService(service, e, this.componentSep);
+          readService(service, e, this.componentCode);
         }
         this.line.service = service;
         break;
@@ -433,7 +481,8 @@ export async function* readX12Batches(source: AsyncIterable<Uint8Array | string>
   for await (const raw of source) {
     const bytes = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (!reader.nonAscii && !isAscii(bytes)) reader.nonAscii = true;
-    text += bytes.toString('latin1');
+    // One flat string of the text left over and the chunk (a joined string is slower to read character by character).
+    text = text === '' ? bytes.toString('latin1') : Buffer.concat([Buffer.from(text, 'latin1'), bytes]).toString('latin1');
     step(false);
     if (reader.out.length > 0) yield reader.out.splice(0);
   }
