@@ -6,7 +6,7 @@
  */
 import { firstInvalidUtf8 } from './utf8.ts';
 import type { ReadItem } from './items.ts';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** Limits on one input line; past them a line is one invalid record with its own message. */
 export const LINE_LIMITS = {
@@ -17,6 +17,9 @@ export const LINE_LIMITS = {
 } as const;
 
 const NL = 10;
+
+/** Bytes of a chunk decoded at once (at most, unless one line is longer). */
+const PIECE = 65536;
 
 /**
  * Read JSON Lines from a byte stream. A final line break ends the last line
@@ -51,20 +54,28 @@ export async function* readJsonLineBatches(source: AsyncIterable<Uint8Array | st
       lineStart = offset + pos;
       nl = chunk.indexOf(NL, pos);
     }
-    // Fast path: the whole lines of the chunk are valid UTF-8 — decode once and split.
-    if (nl !== -1) {
-      const last = chunk.lastIndexOf(NL);
-      const block = chunk.subarray(pos, last);
-      if (isUtf8(block)) {
-        const lines = block.toString('utf8').split('\n');
-        for (const text of lines) {
-          lineNo++;
-          batch.push(judgeText(text, lineNo, text.length * 3 > LINE_LIMITS.bytes ? Buffer.byteLength(text) : text.length));
-        }
-        pos = last + 1;
-        lineStart = offset + pos;
-        nl = -1;
+    // Fast path: whole lines, a piece of the chunk at a time, that are ASCII (one character per byte)
+    // or valid UTF-8 — decoded at once and split. A piece is at most PIECE bytes (unless one line is
+    // longer): a longer text would be a large object, slower to make and to let go.
+    const last = nl === -1 ? -1 : chunk.lastIndexOf(NL);
+    while (nl !== -1) {
+      let cut = last;
+      if (cut - pos > PIECE) {
+        cut = chunk.lastIndexOf(NL, pos + PIECE);
+        if (cut < pos) cut = nl;
       }
+      const block = chunk.subarray(pos, cut);
+      const ascii = isAscii(block);
+      if (!ascii && !isUtf8(block)) break;
+      const lines = block.toString(ascii ? 'latin1' : 'utf8').split('\n');
+      for (let k = 0; k < lines.length; k++) {
+        const text = lines[k]!;
+        // A line's bytes: its length for ASCII, and at most three bytes a character otherwise.
+        batch.push(judgeText(text, ++lineNo, ascii || text.length * 3 <= LINE_LIMITS.bytes ? text.length : Buffer.byteLength(text)));
+      }
+      pos = cut + 1;
+      lineStart = offset + pos;
+      nl = pos > last ? -1 : chunk.indexOf(NL, pos);
     }
     // Slow path, line by line, naming the offset of bad bytes.
     while (nl !== -1) {
@@ -99,19 +110,25 @@ function judgeBytes(bytes: Buffer, lineNo: number, lineStart: number): ReadItem 
   if (end > LINE_LIMITS.bytes) return tooLongProblem(lineNo, end);
   const bad = firstInvalidUtf8(bytes, 0, end);
   if (bad !== -1) return { problem: `line ${lineNo} is not valid UTF-8: byte offset ${lineStart + bad} of the file (0x${bytes[bad]!.toString(16).padStart(2, '0')})` };
-  return judgeText(bytes.toString('utf8', 0, end), lineNo, end);
+  // The line ending's CR is left for judgeText to take off, as it does for lines decoded a block at a time.
+  return judgeText(bytes.toString('utf8'), lineNo, bytes.length);
 }
 
-/** One line's text (valid UTF-8, `byteLength` bytes) as an item. */
+/** One line's text (valid UTF-8, `byteLength` bytes, a final CR included) as an item. */
 export function judgeText(line: string, lineNo: number, byteLength: number): ReadItem {
-  let text = line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (lineNo === 1 && text.startsWith('\uFEFF')) text = text.slice(1); // a byte-order mark
+  let text = line;
+  if (line.charCodeAt(line.length - 1) === 13) {
+    text = line.slice(0, -1);
+    byteLength--;
+  }
+  if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark
   if (byteLength > LINE_LIMITS.bytes) return tooLongProblem(lineNo, byteLength);
-  if (text.trim() === '') return { problem: `line ${lineNo} is blank; a record is one JSON object` };
   let record: unknown;
   try {
     record = JSON.parse(text);
   } catch (e) {
+    // Blank text is never JSON: it is told apart only once JSON.parse has refused it.
+    if (text.trim() === '') return { problem: `line ${lineNo} is blank; a record is one JSON object` };
     return { problem: `line ${lineNo} is not JSON: ${(e as Error).message}` };
   }
   if (record !== null && typeof record === 'object' && !plainRecord(text, record)) {
@@ -132,32 +149,39 @@ function idsOf(record: object): { claimId?: string; lineNumber?: number } {
 
 /**
  * A quick proof that parsed text has no duplicate key and is not too deep, for the usual
- * record: few brackets (so depth is within the limit) and as many colons as keys (every
- * key is followed by a colon, so a repeated key would leave more colons than keys).
- * False means "not proven": scanJson decides.
+ * record: the parsed value is within the depth limit (its nesting is the text's), and the
+ * text has as many colons as the value has keys (every key is followed by a colon, so a
+ * repeated key would leave more colons than keys). False means "not proven": scanJson decides.
  */
 function plainRecord(text: string, value: object): boolean {
-  let opens = 0;
-  for (let i = text.indexOf('{'); i !== -1 && opens <= LINE_LIMITS.depth; i = text.indexOf('{', i + 1)) opens++;
-  for (let i = text.indexOf('['); i !== -1 && opens <= LINE_LIMITS.depth; i = text.indexOf('[', i + 1)) opens++;
-  if (opens > LINE_LIMITS.depth) return false;
+  const keys = countKeys(value, 1);
+  if (keys === -1) return false;
   let colons = 0;
   for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) colons++;
-  return colons === countKeys(value);
+  return colons === keys;
 }
 
-/** Keys of every object in a parsed value (its depth is known to be small). */
-function countKeys(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
+/** Keys of every object in a parsed value at nesting `depth` (1 for the line's value), or -1 past the depth limit. */
+function countKeys(value: object, depth: number): number {
+  if (depth > LINE_LIMITS.depth) return -1;
   let n = 0;
   if (Array.isArray(value)) {
-    for (const v of value) if (v !== null && typeof v === 'object') n += countKeys(v);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === null || typeof v !== 'object') continue;
+      const inner = countKeys(v, depth + 1);
+      if (inner === -1) return -1;
+      n += inner;
+    }
     return n;
   }
   for (const k in value) {
     n++;
     const v = (value as Record<string, unknown>)[k];
-    if (v !== null && typeof v === 'object') n += countKeys(v);
+    if (v === null || typeof v !== 'object') continue;
+    const inner = countKeys(v, depth + 1);
+    if (inner === -1) return -1;
+    n += inner;
   }
   return n;
 }
