@@ -11,7 +11,12 @@ import type { Origin } from './items.ts';
 import { firstInvalidUtf8 } from './utf8.ts';
 
 /** A value read from the 837 (trimmed) with the file offset of its segment (for UTF-8 faults). */
-export interface Value { text: string; at: number }
+export interface Value {
+  text: string;
+  at: number;
+  /** The text read as UTF-8, or the offset of its first bad byte, once worked out (a claim's and a member's values serve many lines). */
+  utf8?: string | number;
+}
 
 /**
  * The SV1/SV2 segment of a service line: the values the record takes from it, trimmed,
@@ -176,8 +181,8 @@ export function describe(line: ServiceLine837, origin: Origin): string {
 export function decodeLine(line: ServiceLine837): ServiceLine837 | number {
   const value = (v: Value | null): Value | null | number => {
     if (v === null) return null;
-    const u = utf8Of(v.text);
-    return typeof u === 'number' ? v.at : { text: u, at: v.at };
+    const u = (v.utf8 ??= utf8Of(v.text));
+    return typeof u === 'number' ? v.at : u === v.text ? v : { text: u, at: v.at };
   };
   const out: ServiceLine837 = { ...line };
   for (const k of ['member', 'claim', 'claimPlace', 'claimTaxonomy', 'date', 'taxonomy'] as const) {
