@@ -5,7 +5,8 @@
  * yields one item with its `origin`, claim- and subscriber-level values
  * carried down; envelope faults (ISA length, SE/GE/IEA counts and control
  * numbers, a truncated file) yield fault items and cost no readable line.
- * Which element feeds which record field: compiler/io/x12-lines.ts.
+ * Which element feeds which record field: compiler/io/x12-lines.ts; reading
+ * segments in place: compiler/io/x12-segments.ts.
  *
  * Segments are read where they lie in the text of the input (one character
  * per byte): only the values a record takes become strings, and segments the
@@ -13,7 +14,8 @@
  */
 import type { Origin, ReadItem } from './items.ts';
 import { isAscii } from 'node:buffer';
-import { decodeLine, describe, idsOf, pastAscii, recordOf837, serviceValues, type Service, type ServiceLine837, type Value } from './x12-lines.ts';
+import { decodeLine, describe, idsOf, pastAscii, recordOf837, type Service, type ServiceLine837, type Value } from './x12-lines.ts';
+import { Elements, readService } from './x12-segments.ts';
 
 export { FROM_837, recordOf837, type ServiceLine837 } from './x12-lines.ts';
 
@@ -21,10 +23,6 @@ export { FROM_837, recordOf837, type ServiceLine837 } from './x12-lines.ts';
 const id = (name: string): number => [...name].reduce((code, c) => code * 256 + c.charCodeAt(0), 0);
 const GS = id('GS'); const ST = id('ST'); const HL = id('HL'); const NM1 = id('NM1'); const CLM = id('CLM'); const PRV = id('PRV');
 const LX = id('LX'); const SV1 = id('SV1'); const SV2 = id('SV2'); const DTP = id('DTP'); const SE = id('SE'); const GE = id('GE'); const IEA = id('IEA');
-
-
-/** Elements of a segment whose start and end can be noted (the reader uses none past NM109). */
-const NOTED = 12;
 
 /** How many elements (the ID counted) of a segment the reader uses; 0 for a segment it only counts. */
 function elementsUsed(code: number): number {
@@ -37,138 +35,6 @@ function elementsUsed(code: number): number {
     case NM1: return 10;
     default: return 0;
   }
-}
-
-/** Whitespace as String.prototype.trim sees it, among the characters of Latin-1 text. */
-function isTrimmed(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160;
-}
-
-/** text.slice(start, end).trim(), for Latin-1 text. */
-function trimmed(text: string, start: number, end: number): string {
-  while (start < end && isTrimmed(text.charCodeAt(start))) start++;
-  while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--;
-  return text.slice(start, end);
-}
-
-/** Where the elements of one segment lie in the text (the first NOTED of them), found once per segment read. */
-class Elements {
-  text = '';
-  count = 0;
-  readonly starts = new Int32Array(NOTED);
-  readonly ends = new Int32Array(NOTED);
-
-  /** Note the first `limit` (at most NOTED) elements of text[start, end), split at `sep` (a character code). */
-  read(text: string, start: number, end: number, sep: number, limit: number): void {
-    this.text = text;
-    const starts = this.starts;
-    const ends = this.ends;
-    let n = 0;
-    starts[0] = start;
-    // Character by character: elements are short, and a search for the separator would run on past the segment.
-    for (let i = start; i < end; i++) {
-      if (text.charCodeAt(i) !== sep) continue;
-      ends[n] = i;
-      if (++n === limit) { this.count = n; return; }
-      starts[n] = i + 1;
-    }
-    ends[n] = end;
-    this.count = n + 1;
-  }
-
-  /** Element k trimmed, '' when the segment has fewer elements (as `(e[k] ?? '').trim()`). */
-  get(k: number): string {
-    return k < this.count ? trimmed(this.text, this.starts[k]!, this.ends[k]!) : '';
-  }
-
-  /** Element k trimmed as a value read at file offset `at`. */
-  value(k: number, at: number): Value {
-    return { text: this.get(k), at };
-  }
-
-  /** Is element k, trimmed, exactly `word`? (No string is made.) */
-  is(k: number, word: string): boolean {
-    if (k >= this.count) return word === '';
-    const text = this.text;
-    let s = this.starts[k]!;
-    let e = this.ends[k]!;
-    while (s < e && isTrimmed(text.charCodeAt(s))) s++;
-    while (e > s && isTrimmed(text.charCodeAt(e - 1))) e--;
-    return e - s === word.length && text.startsWith(word, s);
-  }
-
-  /** Component c of element k (split at `sep`) trimmed, '' when absent. */
-  component(k: number, c: number, sep: string): string {
-    if (k >= this.count) return '';
-    const text = this.text;
-    const end = this.ends[k]!;
-    let s = this.starts[k]!;
-    for (let i = 0; i < c; i++) {
-      const cut = text.indexOf(sep, s);
-      if (cut === -1 || cut >= end) return '';
-      s = cut + 1;
-    }
-    let cut = text.indexOf(sep, s);
-    if (cut === -1 || cut > end) cut = end;
-    return trimmed(text, s, cut);
-  }
-}
-
-/**
- * Short values that repeat from line to line (codes, modifiers, places of service), each kept
- * once: records held in memory then share one string per value.
- */
-const SHARED = new Map<string, string>();
-function shared(text: string, start: number, end: number): string {
-  const value = trimmed(text, start, end);
-  if (value.length > 12) return value;
-  const known = SHARED.get(value);
-  if (known !== undefined) return known;
-  if (SHARED.size >= 8192) SHARED.clear();
-  SHARED.set(value, value);
-  return value;
-}
-
-/** The values of an SV1/SV2 of ASCII text read from its noted elements (as serviceValues reads split ones). */
-function readService(service: Service, e: Elements, componentSep: number): void {
-  const i = service.institutional;
-  const k = i ? 2 : 1;
-  if (k < e.count) {
-    // The components of SV101 / SV202: 1 is the code, 2 to 5 the modifiers.
-    const text = e.text;
-    const end = e.ends[k]!;
-    let s = e.starts[k]!;
-    let c = 0;
-    let m2 = '';
-    let m3 = '';
-    let m4 = '';
-    let m5 = '';
-    for (let at = s; at <= end && c < 6; at++) {
-      if (at < end && text.charCodeAt(at) !== componentSep) continue;
-      if (c === 1) service.code = shared(text, s, at) || undefined;
-      else if (c === 2) m2 = shared(text, s, at);
-      else if (c === 3) m3 = shared(text, s, at);
-      else if (c === 4) m4 = shared(text, s, at);
-      else if (c === 5) m5 = shared(text, s, at);
-      c++;
-      s = at + 1;
-    }
-    service.modifiers = modifierList(m2, m3, m4, m5);
-  }
-  service.units = e.get(i ? 5 : 4) || undefined;
-  service.amount = e.get(i ? 3 : 2) || undefined;
-  service.place = i || e.count <= 5 ? undefined : shared(e.text, e.starts[5]!, e.ends[5]!) || undefined;
-}
-
-/** The modifiers that are not blank, in order, in an array of just their number. */
-function modifierList(a: string, b: string, c: string, d: string): string[] {
-  if (d === '') {
-    if (c === '') {
-      if (b === '') return a === '' ? [] : [a];
-      return a === '' ? [b] : [a, b];
-    }
-  }
-  return [a, b, c, d].filter((m) => m !== '');
 }
 
 /** Reading state of one file: envelope, hierarchy, claim, line. */
