@@ -30,38 +30,7 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array | string>)
 }
 
 /** readJsonLines, the items of each chunk at once (a record item carries its line's text). */
-export function readJsonLineBatches(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem[]> {
-  return lineBatches(source, judgeText);
-}
-
-/**
- * A line of JSON Lines cut out and decoded but not yet parsed: `judgeLine` (or
- * `judgeText(text, lineNo, bytes)`) makes its item, here or in another thread.
- */
-export interface JsonLine {
-  /** The line's text, a final CR and (on line 1) a byte-order mark included. */
-  text: string;
-  lineNo: number;
-  /** Its length in bytes (or a number no larger when that is well within the limit), the final CR counted. */
-  bytes: number;
-}
-
-/**
- * The lines of each chunk, not yet parsed: a line that is not UTF-8 or is too long is
- * already a problem item. judgeLine of each gives exactly readJsonLineBatches' items;
- * what is left to do per line is JSON.parse and its checks.
- */
-export function readJsonLineTextBatches(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<(JsonLine | ReadItem)[]> {
-  return lineBatches<JsonLine | ReadItem>(source, (text, lineNo, bytes) => ({ text, lineNo, bytes }));
-}
-
-/** The item of a line read by readJsonLineTextBatches. */
-export function judgeLine(line: JsonLine | ReadItem): ReadItem {
-  return 'lineNo' in line ? judgeText(line.text, line.lineNo, line.bytes) : line;
-}
-
-/** The lines of each chunk, each decoded line handed to `take` (text, line number, bytes); lines that cannot be decoded become problems. */
-async function* lineBatches<T>(source: AsyncIterable<Uint8Array | string>, take: (text: string, lineNo: number, bytes: number) => T | ReadItem): AsyncGenerator<(T | ReadItem)[]> {
+export async function* readJsonLineBatches(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadItem[]> {
   let lineNo = 0;
   let offset = 0; // bytes of the input before the current chunk
   let lineStart = 0; // absolute offset of the current line's first byte
@@ -69,7 +38,7 @@ async function* lineBatches<T>(source: AsyncIterable<Uint8Array | string>, take:
   let pendingLength = 0;
   let tooLong = false; // the current line is past the limit: count it, keep none of it
   for await (const raw of source) {
-    const batch: (T | ReadItem)[] = [];
+    const batch: ReadItem[] = [];
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     let pos = 0;
     let nl = chunk.indexOf(NL, pos);
@@ -77,7 +46,7 @@ async function* lineBatches<T>(source: AsyncIterable<Uint8Array | string>, take:
     if (nl !== -1 && (pendingLength > 0 || tooLong)) {
       lineNo++;
       if (tooLong) batch.push(tooLongProblem(lineNo, pendingLength + (nl - pos)));
-      else batch.push(judgeBytes(Buffer.concat([...pending, chunk.subarray(pos, nl)]), lineNo, lineStart, take));
+      else batch.push(judgeBytes(Buffer.concat([...pending, chunk.subarray(pos, nl)]), lineNo, lineStart));
       pending = [];
       pendingLength = 0;
       tooLong = false;
@@ -102,7 +71,7 @@ async function* lineBatches<T>(source: AsyncIterable<Uint8Array | string>, take:
       for (let k = 0; k < lines.length; k++) {
         const text = lines[k]!;
         // A line's bytes: its length for ASCII, and at most three bytes a character otherwise.
-        batch.push(take(text, ++lineNo, ascii || text.length * 3 <= LINE_LIMITS.bytes ? text.length : Buffer.byteLength(text)));
+        batch.push(judgeText(text, ++lineNo, ascii || text.length * 3 <= LINE_LIMITS.bytes ? text.length : Buffer.byteLength(text)));
       }
       pos = cut + 1;
       lineStart = offset + pos;
@@ -111,7 +80,7 @@ async function* lineBatches<T>(source: AsyncIterable<Uint8Array | string>, take:
     // Slow path, line by line, naming the offset of bad bytes.
     while (nl !== -1) {
       lineNo++;
-      batch.push(judgeBytes(chunk.subarray(pos, nl), lineNo, lineStart, take));
+      batch.push(judgeBytes(chunk.subarray(pos, nl), lineNo, lineStart));
       pos = nl + 1;
       lineStart = offset + pos;
       nl = chunk.indexOf(NL, pos);
@@ -127,7 +96,7 @@ async function* lineBatches<T>(source: AsyncIterable<Uint8Array | string>, take:
   }
   if (pendingLength > 0) {
     lineNo++;
-    yield [tooLong ? tooLongProblem(lineNo, pendingLength) : judgeBytes(Buffer.concat(pending), lineNo, lineStart, take)];
+    yield [tooLong ? tooLongProblem(lineNo, pendingLength) : judgeBytes(Buffer.concat(pending), lineNo, lineStart)];
   }
 }
 
@@ -135,15 +104,14 @@ function tooLongProblem(lineNo: number, length: number): ReadItem {
   return { problem: `line ${lineNo} is ${length.toLocaleString('en-US')} bytes long, over the limit of ${LINE_LIMITS.bytes.toLocaleString('en-US')} bytes for one line` };
 }
 
-/** A line's bytes: a problem when too long or not UTF-8, else its text handed to `take`. */
-function judgeBytes<T>(bytes: Buffer, lineNo: number, lineStart: number, take: (text: string, lineNo: number, bytes: number) => T | ReadItem): T | ReadItem {
+function judgeBytes(bytes: Buffer, lineNo: number, lineStart: number): ReadItem {
   let end = bytes.length;
   if (end > 0 && bytes[end - 1] === 13) end--;
   if (end > LINE_LIMITS.bytes) return tooLongProblem(lineNo, end);
   const bad = firstInvalidUtf8(bytes, 0, end);
   if (bad !== -1) return { problem: `line ${lineNo} is not valid UTF-8: byte offset ${lineStart + bad} of the file (0x${bytes[bad]!.toString(16).padStart(2, '0')})` };
   // The line ending's CR is left for judgeText to take off, as it does for lines decoded a block at a time.
-  return take(bytes.toString('utf8'), lineNo, bytes.length);
+  return judgeText(bytes.toString('utf8'), lineNo, bytes.length);
 }
 
 /** One line's text (valid UTF-8, `byteLength` bytes, a final CR included) as an item. */

@@ -12,8 +12,7 @@
  * taken out with `git archive` into `.tmp/`) run in the same process, alternating
  * with the current ones round by round, and the ratio current / base is printed.
  * BENCH_LINES sets the size (200,000), BENCH_ROUNDS the rounds (5), BENCH_FORMATS
- * the formats (jsonl,x12,csv). For JSON Lines it also times readJsonLineTextBatches:
- * the lines cut out and decoded, left to be parsed and checked elsewhere (another thread).
+ * the formats (jsonl,x12,csv).
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -22,7 +21,6 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { csvCell } from '../../compiler/io/output.ts';
 import type { ReadItem } from '../../compiler/io/items.ts';
-import { readJsonLineTextBatches } from '../../compiler/io/jsonl.ts';
 import { readItemBatches, type InputFormat } from '../../compiler/io/source.ts';
 import { write837 } from '../tools/make-837.ts';
 import { prng } from '../tools/prng.ts';
@@ -109,13 +107,6 @@ try {
     if (base !== null) line += `  ${BASE} ${median(then).toFixed(0).padStart(5)} ms  ratio ${(m / median(then)).toFixed(2)}`;
     console.log(line);
     console.log(`${''.padEnd(16)}rounds: ${now.map((t) => t.toFixed(0)).join(' ')}${base ? `  |  ${BASE}: ${then.map((t) => t.toFixed(0)).join(' ')}` : ''}`);
-    if (format === 'jsonl') {
-      const linesOnly: BatchReader = (_format, chunks) => readJsonLineTextBatches(chunks) as AsyncGenerator<ReadItem[]>;
-      const times: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) times.push((await timeRead(linesOnly, format, path))[0]);
-      const t = median(times);
-      console.log(`${''.padEnd(16)}lines only, parsed elsewhere: ${t.toFixed(0)} ms (${rate(t)})`);
-    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -3,20 +3,9 @@
  * with the other lines of its chunk, byte by byte after bytes that are not UTF-8,
  * or joined from two chunks. Its CR, its length and its text do not depend on that.
  */
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judgeLine, LINE_LIMITS, readJsonLineBatches, readJsonLines, readJsonLineTextBatches } from '../../compiler/io/jsonl.ts';
+import { LINE_LIMITS, readJsonLines } from '../../compiler/io/jsonl.ts';
 import { chunked, collect } from './helpers.ts';
-import { encodeItems, jsonlInput } from './reader-cases.ts';
-
-/** The items of readJsonLineBatches, and those of readJsonLineTextBatches judged afterwards (as another thread would), encoded. */
-async function bothWays(bytes: Buffer, size: number): Promise<[string, string]> {
-  const direct: unknown[] = [];
-  for await (const batch of readJsonLineBatches(chunked(bytes, size))) direct.push(...batch);
-  const later: unknown[] = [];
-  for await (const batch of readJsonLineTextBatches(chunked(bytes, size))) for (const line of batch) later.push(judgeLine(line));
-  return [encodeItems(direct), encodeItems(later)];
-}
 
 const bad = Buffer.from([0xff]);
 
@@ -40,19 +29,6 @@ describe('JSON Lines reader, a line read any way', () => {
         expect('record' in items[0]!, `chunks of ${size}`).toBe(true);
         expect(items[1], `chunks of ${size}`).toEqual({ problem: `line 2 is ${(LINE_LIMITS.bytes + 1).toLocaleString('en-US')} bytes long, over the limit of ${LINE_LIMITS.bytes.toLocaleString('en-US')} bytes for one line` });
       }
-    }
-  });
-
-  it('lines read first and judged afterwards give exactly the items read at once: drawn inputs, long lines, any chunks', async () => {
-    await fc.assert(fc.asyncProperty(jsonlInput, fc.integer({ min: 1, max: 97 }), async (bytes, size) => {
-      const [direct, later] = await bothWays(bytes, size);
-      expect(later).toBe(direct);
-    }), { numRuns: 300, seed: 11 });
-    const long = Buffer.concat([Buffer.from(`{"a":"${'é'.repeat(LINE_LIMITS.bytes / 2)}"}\r\n{"b":"${'x'.repeat(LINE_LIMITS.bytes)}"}\n{"c":1}`), bad]);
-    for (const size of [65536, long.length]) {
-      const [direct, later] = await bothWays(long, size);
-      expect(JSON.parse(direct)).toHaveLength(3);
-      expect(later).toBe(direct);
     }
   });
 });
