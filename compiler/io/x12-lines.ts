@@ -151,12 +151,20 @@ export function serviceValues(service: Service, elements: readonly string[], com
 
 const HIGH = /[\x80-\xff]/;
 
-/** Text read as Latin-1 (one char per byte) back to UTF-8; the offset of a bad byte when it is not UTF-8. */
+/**
+ * Text read as Latin-1 (one char per byte) back to UTF-8, trimmed (as String.prototype.trim: the text was
+ * trimmed of ASCII whitespace only); the offset of a bad byte when it is not UTF-8.
+ */
 function utf8Of(text: string): string | number {
   if (!HIGH.test(text)) return text;
   const bytes = Buffer.from(text, 'latin1');
   const bad = firstInvalidUtf8(bytes);
-  return bad === -1 ? bytes.toString('utf8') : bad;
+  return bad === -1 ? bytes.toString('utf8').trim() : bad;
+}
+
+/** Text read as Latin-1 as people should see it (in an origin, in a message): read as UTF-8 and trimmed, bytes that are not UTF-8 shown as U+FFFD. */
+export function readable(text: string): string {
+  return HIGH.test(text) ? Buffer.from(text, 'latin1').toString('utf8').trim() : text;
 }
 
 /** True when text read as Latin-1 has a byte past ASCII. */
@@ -167,14 +175,15 @@ export function pastAscii(text: string): boolean {
 /** The identifiers a problem of a service line still echoes: its claim (when it is UTF-8) and its line number. */
 export function idsOf(line: ServiceLine837): { claimId?: string; lineNumber?: number } {
   const ids: { claimId?: string; lineNumber?: number } = {};
-  if (line.claim !== null && typeof utf8Of(line.claim.text) === 'string') ids.claimId = line.claim.text;
+  const claim = line.claim === null ? null : utf8Of(line.claim.text);
+  if (typeof claim === 'string') ids.claimId = claim;
   if (/^\d+$/.test(line.lx.text)) ids.lineNumber = Number(line.lx.text);
   return ids;
 }
 
 /** How a problem names a service line. */
 export function describe(line: ServiceLine837, origin: Origin): string {
-  return `service line LX ${line.lx.text || '(blank)'} of claim ${line.claim?.text || '(none)'} (segment ${origin.segment})`;
+  return `service line LX ${origin.line || '(blank)'} of claim ${origin.claim || '(none)'} (segment ${origin.segment})`;
 }
 
 /** A service line with its values read as UTF-8 (the input had bytes past ASCII), or the file offset of a segment that is not UTF-8. */

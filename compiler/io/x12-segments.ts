@@ -1,7 +1,7 @@
 /**
  * Reading the segments of an 837 where they lie in the text of the input (one
  * character per byte, Latin-1): where a segment's elements are (`Elements`),
- * an element trimmed as String.prototype.trim would, and the values of an SV1 /
+ * an element without the ASCII whitespace around it, and the values of an SV1 /
  * SV2 (`readService`) — without a string made per segment or per element.
  */
 import type { Service, Value } from './x12-lines.ts';
@@ -9,12 +9,16 @@ import type { Service, Value } from './x12-lines.ts';
 /** Elements of a segment whose start and end can be noted (the reader uses none past NM109). */
 const NOTED = 12;
 
-/** Whitespace as String.prototype.trim sees it, among the characters of Latin-1 text. */
+/**
+ * ASCII whitespace: what is trimmed off an element before it is read as UTF-8. Not 0xA0: in text read one
+ * character per byte it is often the last byte of a UTF-8 character ("à" is C3 A0), and the value read as
+ * UTF-8 is trimmed again (x12-lines.ts), which takes off a no-break space that really is one.
+ */
 function isTrimmed(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
-/** text.slice(start, end).trim(), for Latin-1 text. */
+/** text.slice(start, end) without ASCII whitespace at either end, for Latin-1 text. */
 function trimmed(text: string, start: number, end: number): string {
   while (start < end && isTrimmed(text.charCodeAt(start))) start++;
   while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--;

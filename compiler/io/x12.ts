@@ -14,10 +14,13 @@
  */
 import type { Origin, ReadItem } from './items.ts';
 import { isAscii } from 'node:buffer';
-import { decodeLine, describe, idsOf, pastAscii, recordOf837, type Service, type ServiceLine837, type Value } from './x12-lines.ts';
+import { decodeLine, describe, idsOf, pastAscii, readable, recordOf837, type Service, type ServiceLine837, type Value } from './x12-lines.ts';
 import { Elements, readService } from './x12-segments.ts';
 
 export { FROM_837, recordOf837, type ServiceLine837 } from './x12-lines.ts';
+
+/** Text shown as it is (an input of ASCII only). */
+const asIs = (text: string): string => text;
 
 /** A segment ID of two or three characters as a number (their character codes, 8 bits each). */
 const id = (name: string): number => [...name].reduce((code, c) => code * 256 + c.charCodeAt(0), 0);
@@ -214,13 +217,15 @@ class Reader {
     const line = this.line;
     if (line === null) return;
     this.line = null;
+    // Values are text read one character per byte: shown as their UTF-8 reading when the file has bytes past ASCII.
+    const shown = this.nonAscii ? readable : asIs;
     const origin: Origin = {
       file: this.file,
-      interchange: this.isa?.control ?? null,
-      group: this.gs?.control ?? null,
-      transaction: this.st?.control ?? null,
-      claim: line.claim?.text ?? null,
-      line: line.lx.text,
+      interchange: this.isa === null ? null : shown(this.isa.control),
+      group: this.gs === null ? null : shown(this.gs.control),
+      transaction: this.st === null ? null : shown(this.st.control),
+      claim: line.claim === null ? null : shown(line.claim.text),
+      line: shown(line.lx.text),
       segment: line.service?.segment ?? line.lxSegment,
     };
     if (line.service === null) {

@@ -145,6 +145,24 @@ describe('837 reader', () => {
     expect((again[1] as { problem: string }).problem).toMatch(new RegExp(`is not valid UTF-8: a segment of the line at byte offset ${at} of the file`));
   });
 
+  it('an element ending in a character whose last UTF-8 byte is 0xA0 keeps it; a no-break space around a value is trimmed; a lone 0xA0 is not UTF-8', async () => {
+    // "à" is C3 A0 and "Š" C5 A0; "\u00a0" (a no-break space) is C2 A0.
+    const recs = [{ claimId: 'C7à', lineNumber: 1, memberId: '\u00a0MŠ\u00a0', serviceDate: '2024-04-01', procedureCode: 'G9008', modifiers: ['U1'], units: 1, placeOfService: '11' }];
+    const bytes = Buffer.from(write837(recs, { kind: 'P' }), 'utf8');
+    for (const size of [7, bytes.length]) {
+      const items = await collect(readX12(chunked(bytes, size), 'in.x12'));
+      expect(records(items)).toEqual([{ ...carried(recs[0]!, 'P'), memberId: 'MŠ' }]);
+      expect((items[0] as { origin: { claim: string } }).origin.claim).toBe('C7à');
+    }
+    // The same claim with its "à" cut to its last byte alone: not UTF-8, and the message shows the claim as it can.
+    const at = bytes.indexOf(Buffer.from('C7à'));
+    const lone = Buffer.concat([bytes.subarray(0, at + 2), bytes.subarray(at + 3)]);
+    const items = await collect(readX12(chunked(lone, 16), 'in.x12'));
+    expect(items).toHaveLength(1);
+    expect((items[0] as { problem: string }).problem).toMatch(/^service line LX 1 of claim C7\ufffd \(segment \d+\) is not valid UTF-8/);
+    expect((items[0] as { origin: { claim: string } }).origin.claim).toBe('C7\ufffd');
+  });
+
   it('text that is not X12 is one fault, not a crash', async () => {
     expect(faults(await read('hello world'))).toEqual([expect.stringMatching(/is not an X12 ISA segment/)]);
     expect(await read('')).toEqual([]);
