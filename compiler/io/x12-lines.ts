@@ -182,7 +182,7 @@ export function idsOf(line: ServiceLine837): { claimId?: string; lineNumber?: nu
 }
 
 /** How a problem names a service line. */
-export function describe(line: ServiceLine837, origin: Origin): string {
+export function describe(origin: Origin): string {
   return `service line LX ${origin.line || '(blank)'} of claim ${origin.claim || '(none)'} (segment ${origin.segment})`;
 }
 

@@ -229,11 +229,11 @@ class Reader {
       segment: line.service?.segment ?? line.lxSegment,
     };
     if (line.service === null) {
-      this.out.push({ problem: `${describe(line, origin)} has no SV1/SV2 service segment`, ...idsOf(line), origin });
+      this.out.push({ problem: `${describe(origin)} has no SV1/SV2 service segment`, ...idsOf(line), origin });
       return;
     }
     if (line.date === null) {
-      this.out.push({ problem: `${describe(line, origin)} has no DTP*472 service date`, ...idsOf(line), origin });
+      this.out.push({ problem: `${describe(origin)} has no DTP*472 service date`, ...idsOf(line), origin });
       return;
     }
     if (!this.nonAscii) {
@@ -242,7 +242,7 @@ class Reader {
     }
     const decoded = decodeLine(line);
     if (typeof decoded === 'number') {
-      this.out.push({ problem: `${describe(line, origin)} is not valid UTF-8: a segment of the line at byte offset ${decoded} of the file`, ...idsOf(line), origin });
+      this.out.push({ problem: `${describe(origin)} is not valid UTF-8: a segment of the line at byte offset ${decoded} of the file`, ...idsOf(line), origin });
       return;
     }
     this.out.push({ record: recordOf837(decoded), origin });
