@@ -5,43 +5,21 @@
  * lines/s and MB/s for each. Run by `npm run bench` (after the bundle bench),
  * or alone: `node --import tsx test/bench/cli.ts`. BENCH_LINES sets the size.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse';
 import { main } from '../../compiler/cli.ts';
-import { csvCell } from '../../compiler/io/output.ts';
-import { write837 } from '../tools/make-837.ts';
 import { fileTarget, ResultWriter, type OutputResult } from '../../compiler/io/output.ts';
-import { readItemBatches, type InputFormat } from '../../compiler/io/source.ts';
-import { prng } from '../tools/prng.ts';
+import { readItemBatches } from '../../compiler/io/source.ts';
+import { writeBenchFiles } from './files.ts';
 
 const N = Number(process.env.BENCH_CLI_LINES ?? process.env.BENCH_LINES ?? 200_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-cli-'));
 const quiet = { write: () => true };
 
-
-const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
-
-function records(n: number): Record<string, unknown>[] {
-  const rand = prng(7);
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < n; i++) {
-    const [code, mods] = COMBOS[Math.floor(rand() * COMBOS.length)]!;
-    const tele = rand() < 0.2;
-    out.push({
-      claimId: `C${Math.floor(i / 4)}`, lineNumber: (i % 4) + 1, memberId: `M${Math.floor(i / 40)}`,
-      serviceDate: `2024-0${4 + Math.floor(rand() * 3)}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
-      procedureCode: code, modifiers: tele ? [...mods, 'GQ'] : mods, units: 1 + Math.floor(rand() * 2),
-      amount: Math.round(rand() * 1000), placeOfService: tele ? '02' : '11',
-    });
-  }
-  return out;
-}
-
-const FIELDS = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'procedureCode', 'modifiers', 'units', 'amount', 'placeOfService'];
 
 /** Write text to a file stream, waiting when it is full. */
 async function put(out: ReturnType<typeof createWriteStream>, text: string): Promise<void> {
@@ -118,15 +96,11 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const bundle = join(work, 'dhcs.mjs');
 if (await main(['compile', 'rules/dhcs-ecm-cs', '--out', bundle], quiet, quiet) !== 0) throw new Error('the DHCS rules do not compile');
 const validator = (await import(pathToFileURL(bundle).href)) as { createValidator(): { add(line: unknown): void; finish(): OutputResult[] } };
-const recs = records(N);
-const files: Record<string, string> = { jsonl: join(work, 'in.jsonl'), csv: join(work, 'in.csv'), x12: join(work, 'in.x12') };
-writeFileSync(files.jsonl!, recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
-writeFileSync(files.csv!, `${FIELDS.join(',')}\n${recs.map((r) => `${FIELDS.map((f) => csvCell(Array.isArray(r[f]) ? (r[f] as string[]).join(' ') : r[f])).join(',')}\n`).join('')}`);
-writeFileSync(files.x12!, write837(recs, { kind: 'P', claimsPerTransaction: 1000 }));
+const files = writeBenchFiles(work, N);
 
 console.log(`codeguide CLI bench: ${N.toLocaleString('en-US')} lines per format, ${ROUNDS} alternating rounds, medians`);
-for (const format of ['jsonl', 'csv', 'x12']) {
-  const input = files[format]!;
+for (const format of ['jsonl', 'csv', 'x12'] as const) {
+  const input = files[format];
   const mb = statSync(input).size / 1e6;
   const plain: number[] = [];
   const cli: number[] = [];
@@ -141,7 +115,7 @@ for (const format of ['jsonl', 'csv', 'x12']) {
   const c = median(cli);
   // Where the CLI's time goes: the reader alone, the bundle alone on the records in memory, the writer alone.
   const items: unknown[] = [];
-  const tRead = await time(async () => { for await (const batch of readItemBatches(format as InputFormat, createReadStream(input, { highWaterMark: 256 * 1024 }), input)) for (const item of batch) items.push(item); });
+  const tRead = await time(async () => { for await (const batch of readItemBatches(format, createReadStream(input, { highWaterMark: 256 * 1024 }), input)) for (const item of batch) items.push(item); });
   const records = items.map((i) => (i as { record?: unknown }).record ?? null);
   let results: OutputResult[] = [];
   const tJudge = await time(async () => { const v = validator.createValidator(); for (const r of records) v.add(r); results = v.finish(); });

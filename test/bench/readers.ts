@@ -15,15 +15,13 @@
  * the formats (jsonl,x12,csv).
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { csvCell } from '../../compiler/io/output.ts';
 import type { ReadItem } from '../../compiler/io/items.ts';
 import { readItemBatches, type InputFormat } from '../../compiler/io/source.ts';
-import { write837 } from '../tools/make-837.ts';
-import { prng } from '../tools/prng.ts';
+import { writeBenchFiles } from './files.ts';
 
 type BatchReader = (format: InputFormat, chunks: AsyncIterable<Buffer>, file: string) => AsyncGenerator<ReadItem[]>;
 
@@ -32,25 +30,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'jsonl,x12,csv').split(',') as InputFormat[];
 const BASE = process.env.BENCH_BASE;
 const KEEP = process.env.BENCH_KEEP !== '0';
-
-/** The records of the CLI bench (test/bench/cli.ts), drawn the same way. */
-const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
-function records(n: number): Record<string, unknown>[] {
-  const rand = prng(7);
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < n; i++) {
-    const [code, mods] = COMBOS[Math.floor(rand() * COMBOS.length)]!;
-    const tele = rand() < 0.2;
-    out.push({
-      claimId: `C${Math.floor(i / 4)}`, lineNumber: (i % 4) + 1, memberId: `M${Math.floor(i / 40)}`,
-      serviceDate: `2024-0${4 + Math.floor(rand() * 3)}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
-      procedureCode: code, modifiers: tele ? [...mods, 'GQ'] : mods, units: 1 + Math.floor(rand() * 2),
-      amount: Math.round(rand() * 1000), placeOfService: tele ? '02' : '11',
-    });
-  }
-  return out;
-}
-const FIELDS = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'procedureCode', 'modifiers', 'units', 'amount', 'placeOfService'];
 
 /** The readers of a git revision, taken out into .tmp/ beside the sources (so that packages resolve). */
 async function baseReader(rev: string): Promise<BatchReader> {
@@ -83,11 +62,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-readers-'));
 try {
-  const recs = records(N);
-  const files: Record<InputFormat, string> = { jsonl: join(work, 'in.jsonl'), csv: join(work, 'in.csv'), x12: join(work, 'in.x12') };
-  writeFileSync(files.jsonl, recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  writeFileSync(files.csv, `${FIELDS.join(',')}\n${recs.map((r) => `${FIELDS.map((f) => csvCell(Array.isArray(r[f]) ? (r[f] as string[]).join(' ') : r[f])).join(',')}\n`).join('')}`);
-  writeFileSync(files.x12, write837(recs, { kind: 'P', claimsPerTransaction: 1000 }));
+  const files = writeBenchFiles(work, N);
   const base = BASE === undefined ? null : await baseReader(BASE);
   console.log(`codeguide reader bench: ${N.toLocaleString('en-US')} lines per format, items ${KEEP ? 'kept' : 'let go'}, ${ROUNDS} rounds${base ? `, alternating with the readers of ${BASE}` : ''}, medians`);
   for (const format of FORMATS) {

@@ -4,6 +4,8 @@
  * probes and judges whole inputs.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { expect } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -143,4 +145,20 @@ export function loadWithRule(c: RuleCase): LoadResult {
 /** The messages of one rule's findings, per line. */
 export function messagesOf(results: readonly LineResult[], ruleId: string): string[][] {
   return results.map((r) => r.findings.filter((f) => f.rule === ruleId).map((f) => f.message));
+}
+
+/**
+ * Judge drawn inputs with the reference interpreter and the printed JavaScript: the results must be the same
+ * for every input. `seen` is told each input and its results, to count what the inputs exercised.
+ */
+export async function agreeOnDrawnInputs(loaded: LoadResult, inputs: fc.Arbitrary<PartialLine[]>, runs: { numRuns: number; seed: number }, seen: (lines: PartialLine[], results: LineResult[]) => void): Promise<void> {
+  const [interpreter, javascript] = ['interpreter', 'javascript'].map((n) => BACKENDS.find((b) => b.name === n)!);
+  await fc.assert(
+    fc.asyncProperty(inputs, async (lines) => {
+      const [want, got] = await Promise.all([interpreter!.judge(loaded, lines), javascript!.judge(loaded, lines)]);
+      expect(got).toEqual(want);
+      seen(lines, want);
+    }),
+    runs,
+  );
 }

@@ -14,7 +14,7 @@ import type { ReadItem } from '../../compiler/io/items.ts';
 import { readJsonLines } from '../../compiler/io/jsonl.ts';
 import { readX12 } from '../../compiler/io/x12.ts';
 import { chunked } from '../io/helpers.ts';
-import { write837 } from '../tools/make-837.ts';
+import { editSegments, write837 } from '../tools/make-837.ts';
 import { fuzzRuns, reportFuzz, type FuzzCounts } from './budget.ts';
 
 type Reader = (chunks: AsyncIterable<Buffer>) => AsyncGenerator<ReadItem>;
@@ -171,16 +171,7 @@ describe('reader fuzzing', () => {
     // Structural: whole segments dropped or repeated, and the file cut anywhere.
     await fc.assert(fc.asyncProperty(fc.array(rec, { maxLength: 10 }), fc.constantFrom<'P' | 'I'>('P', 'I'), separators, fc.array(fc.record({ at: fc.nat(), repeat: fc.boolean() }), { maxLength: 4 }), fc.option(fc.nat()), fc.integer({ min: 1, max: 128 }), async (recs, kind, sep, edits, cut, size) => {
       const text = write837(recs, { kind, separators: sep, claimsPerTransaction: 3 });
-      const isa = text.slice(0, 106);
-      const segs = text.slice(106).split(sep.terminator);
-      const tail = segs.pop()!;
-      for (const e of edits) {
-        if (segs.length === 0) break;
-        const at = e.at % segs.length;
-        if (e.repeat) segs.splice(at, 0, segs[at]!);
-        else segs.splice(at, 1);
-      }
-      let mutated = isa + segs.map((s) => s + sep.terminator).join('') + tail;
+      let mutated = editSegments(text, sep.terminator, edits);
       if (cut !== null) mutated = mutated.slice(0, 106 + (cut % Math.max(1, mutated.length - 105)));
       await check(counts, READERS.x12, Buffer.from(mutated, 'latin1'), size, x12Records(mutated));
     }), { numRuns: runs, seed: 6 });

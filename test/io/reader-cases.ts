@@ -6,7 +6,7 @@
  * ones when the expectations are written again (UPDATE_GOLDEN=1).
  */
 import fc from 'fast-check';
-import { write837 } from '../tools/make-837.ts';
+import { editSegments, write837 } from '../tools/make-837.ts';
 
 /** One input of one format. */
 export interface ReaderCase {
@@ -59,15 +59,7 @@ export const x12Input = fc.record({
   segments: fc.array(fc.record({ at: fc.nat(), repeat: fc.boolean() }), { maxLength: 2 }),
 }).map(({ recs, kind, sep, lineBreaks, perTransaction, utf8, edits: e, cut, segments }) => {
   const text = write837(recs as Record<string, unknown>[], { kind, separators: sep, lineBreaks, claimsPerTransaction: perTransaction });
-  const segs = text.slice(106).split(sep.terminator);
-  const tail = segs.pop()!;
-  for (const s of segments) {
-    if (segs.length === 0) break;
-    const at = s.at % segs.length;
-    if (s.repeat) segs.splice(at, 0, segs[at]!);
-    else segs.splice(at, 1);
-  }
-  let bytes = mutate(Buffer.from(text.slice(0, 106) + segs.map((s) => s + sep.terminator).join('') + tail, utf8 ? 'utf8' : 'latin1'), e, e.length === 1 ? 0 : 106);
+  let bytes = mutate(Buffer.from(editSegments(text, sep.terminator, segments), utf8 ? 'utf8' : 'latin1'), e, e.length === 1 ? 0 : 106);
   if (cut !== null) bytes = bytes.subarray(0, cut % (bytes.length + 1));
   return bytes;
 });

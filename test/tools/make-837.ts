@@ -102,6 +102,19 @@ export function write837(records: readonly Rec[], options: Write837Options): str
   return out.join(options.lineBreaks === false ? '' : '\n') + (options.lineBreaks === false ? '' : '\n');
 }
 
+/** An 837's text with whole segments after the ISA dropped or repeated: each edit at its position modulo the segments left. */
+export function editSegments(text: string, terminator: string, edits: readonly { at: number; repeat: boolean }[]): string {
+  const segs = text.slice(106).split(terminator);
+  const tail = segs.pop()!;
+  for (const e of edits) {
+    if (segs.length === 0) break;
+    const at = e.at % segs.length;
+    if (e.repeat) segs.splice(at, 0, segs[at]!);
+    else segs.splice(at, 1);
+  }
+  return text.slice(0, 106) + segs.map((s) => s + terminator).join('') + tail;
+}
+
 /** The records of a JSON Lines file that are JSON objects (the lines an 837 can carry). */
 export function objectLines(text: string): Rec[] {
   const records: Rec[] = [];
