@@ -8,11 +8,12 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LineResult } from '../interpret.ts';
-import { isFault, isProblem, placeholderFor, type RecordItem } from '../io/items.ts';
-import { fileTarget, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat } from '../io/output.ts';
-import { createProgress, PROGRESS_MIN_BYTES } from '../io/progress.ts';
-import { detectFormat, INPUT_FORMATS, openInput, readItemBatches, type InputFormat } from '../io/source.ts';
-import { Judge, shardCount, type Validator, type Side } from '../io/judge.ts';
+import { isFault, isProblem, placeholderFor, type ReadItem, type RecordItem } from '../io/items.ts';
+import { fileTarget, isRegularDestination, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat } from '../io/output.ts';
+import { createProgress, PROGRESS_MIN_BYTES, type Progress } from '../io/progress.ts';
+import { detectFormat, INPUT_FORMATS, openInput, readItemBatches, type InputFormat, type OpenInput } from '../io/source.ts';
+import { Judge, NotGrouped, SHARD_MIN_BYTES, shardCount, type Validator, type Side } from '../io/judge.ts';
+import type { DuckDbJudge } from './validate-duckdb.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
 import { args, load, loadPlanProfile, profileFor, UsageError, type CommandSpec, type Out } from './shared.ts';
 import type { ChoiceCatalog } from '../profile/profile.ts';
@@ -33,7 +34,7 @@ export const validateSpec: CommandSpec = {
     'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
     engine: { type: 'string', value: 'js|duckdb', description: 'with --rules: judge in this process (js, default) or inside embedded DuckDB (the SQL script; for files larger than memory; reads Parquet too)' },
-    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: none below 24 MB, then one per 1.5 MB; 0: all in memory)' },
+    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: a file written to --out is judged as it streams while each member\'s lines come one after another, as in a file sorted by member; else no shards below 24 MB, then one per 1.5 MB; 0: all in memory)' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
@@ -77,57 +78,39 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   if (loadedValidator === null) return 2;
   const { validator, profile } = loadedValidator;
   if (profile !== null) options.profile = profile;
-  const input = await openInput(inputPath);
+  let input = await openInput(inputPath);
   // Parquet (--engine duckdb) is read by DuckDB itself: nothing goes through the readers.
   const parquet = duckdb !== null && (format === 'parquet' || (format === undefined && input.head.startsWith('PAR1')));
   const detected = parquet ? 'jsonl' : (format as InputFormat | undefined) ?? detectFormat(input.head);
 
-  const writer = new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
-  const stop = onInterrupt(writer, outPath, err);
+  const newWriter = (): ResultWriter => new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
+  let writer = newWriter();
+  const stop = onInterrupt(() => writer, outPath, err);
+  // A file written to a file is first judged as it streams (Judge): when it is not grouped by member after
+  // all, what was written is dropped and the file is read again, to be judged in memory or in shards.
+  let stream = duckdb === null && (values.shards === undefined || values.shards === 'auto') && input.regular && outPath !== null && isRegularDestination(outPath);
   let resultsWritten = false;
   try {
-    const stats = new RunStats(reportPath !== null);
+    let stats: RunStats;
     const show = (process.stderr as { isTTY?: boolean }).isTTY === true && err === process.stderr && input.size >= PROGRESS_MIN_BYTES;
     const progress = createProgress(err, input.size, show);
-    // Records go to the judge as they are read (a problem as a placeholder, so that its result keeps its place).
-    const judge = duckdb ? new duckdb.DuckDbJudge(validator as never, parquet ? inputPath : null) : new Judge(validator, options, shardCount(values.shards, input.size), { stats, format: writer.format });
-    const wantMonth = reportPath !== null;
-    try {
-      for await (const batch of parquet ? [] : readItemBatches(detected, input.chunks, inputPath)) {
-        for (let k = 0; k < batch.length; k++) {
-          const item = batch[k]!;
-          if (isFault(item)) { stats.faults.push(item.fault); continue; }
-          let side: Side | null = null;
-          let record: unknown;
-          if (isProblem(item)) {
-            record = placeholderFor(item);
-            side = { problem: item.problem };
-            if (item.origin) side.origin = item.origin;
-          } else {
-            record = item.record;
-            if (item.origin !== undefined) side = { origin: item.origin };
-            if (wantMonth) (side ??= {}).month = monthOf(item.record);
-          }
-          judge.add(record, side, input.bytesRead(), (item as RecordItem).text);
-        }
-        progress.update('reading', judge.count, input.bytesRead());
+    for (;;) {
+      stats = new RunStats(reportPath !== null);
+      // Records go to the judge as they are read (a problem as a placeholder, so that its result keeps its place).
+      const judge = duckdb ? new duckdb.DuckDbJudge(validator as never, parquet ? inputPath : null) : new Judge(validator, options, shardCount(values.shards, input.size), { stats, format: writer.format }, SHARD_MIN_BYTES, stream ? writer : undefined);
+      try {
+        await judgeAll(judge, parquet ? null : readItemBatches(detected, input.chunks, inputPath), stats, reportPath !== null, input, writer, progress);
+        break;
+      } catch (e) {
+        if (!(e instanceof NotGrouped)) throw e;
+        input.close();
+        writer.abort();
+        writer = newWriter();
+        input = await openInput(inputPath);
+        stream = false;
+      } finally {
+        judge.dispose();
       }
-      progress.update('validating', judge.count, input.bytesRead());
-      const writing = (written: number): void => progress.update('writing', written, input.bytesRead());
-      if (judge instanceof Judge) await judge.write(writer, writing);
-      else {
-        let written = 0;
-        for await (const [r, month] of judge.results()) {
-          stats.add(r, month);
-          if (!writer.gone) {
-            const full = writer.write(r);
-            if (full !== undefined) await full;
-          }
-          if ((++written & 0xfff) === 0) writing(written);
-        }
-      }
-    } finally {
-      judge.dispose();
     }
     await writer.close();
     resultsWritten = true;
@@ -143,7 +126,44 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     }
     throw e;
   } finally {
+    input.close();
     stop();
+  }
+}
+
+/** Read every record into the judge, then have it write the results (in input order) and count them. */
+async function judgeAll(judge: Judge | DuckDbJudge, batches: AsyncIterable<ReadItem[]> | null, stats: RunStats, wantMonth: boolean, input: OpenInput, writer: ResultWriter, progress: Progress): Promise<void> {
+  for await (const batch of batches ?? []) {
+    for (let k = 0; k < batch.length; k++) {
+      const item = batch[k]!;
+      if (isFault(item)) { stats.faults.push(item.fault); continue; }
+      let side: Side | null = null;
+      let record: unknown;
+      if (isProblem(item)) {
+        record = placeholderFor(item);
+        side = { problem: item.problem };
+        if (item.origin) side.origin = item.origin;
+      } else {
+        record = item.record;
+        if (item.origin !== undefined) side = { origin: item.origin };
+        if (wantMonth) (side ??= {}).month = monthOf(item.record);
+      }
+      const full = judge.add(record, side, input.bytesRead(), (item as RecordItem).text);
+      if (full !== undefined) await full;
+    }
+    progress.update('reading', judge.count, input.bytesRead());
+  }
+  progress.update('validating', judge.count, input.bytesRead());
+  const writing = (written: number): void => progress.update('writing', written, input.bytesRead());
+  if (judge instanceof Judge) return judge.write(writer, writing);
+  let written = 0;
+  for await (const [r, month] of judge.results()) {
+    stats.add(r, month);
+    if (!writer.gone) {
+      const full = writer.write(r);
+      if (full !== undefined) await full;
+    }
+    if ((++written & 0xfff) === 0) writing(written);
   }
 }
 
@@ -196,9 +216,9 @@ async function writeReport(path: string, stats: RunStats, validator: Validator, 
 }
 
 /** While results are written to a file, Ctrl-C or a kill removes the unfinished file, says the old one is intact, and ends the process. */
-function onInterrupt(writer: ResultWriter, outPath: string | null, err: Out): () => void {
+function onInterrupt(writer: () => ResultWriter, outPath: string | null, err: Out): () => void {
   const handler = (signal: NodeJS.Signals): void => {
-    writer.abort();
+    writer().abort();
     err.write(`\ncodeguide: interrupted (${signal}); ${outPath === null ? 'results are incomplete' : `${outPath} was left as it was`}\n`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };

@@ -1,7 +1,14 @@
 /**
- * Judging a whole input with a bundle, in memory or in shards (compiler/io/shards.ts), with the same output
- * either way: one result per record, in input order, each with what the reader knew of it (its problem, its
- * 837 origin), counted into the run's statistics (with its month of service for the run report).
+ * Judging a whole input with a bundle, as it streams, in memory or in shards (compiler/io/shards.ts), with the
+ * same output every way: one result per record, in input order, each with what the reader knew of it (its
+ * problem, its 837 origin), counted into the run's statistics (with its month of service for the run report).
+ *
+ * As it streams (an input grouped by cross-line key, e.g. sorted by member): the records of one key are
+ * gathered while they come one after another, and judged as soon as a record of another key comes; their
+ * results, and those of the records judged alone among them, are written at once. Memory holds one group.
+ * When a key comes back after its group was judged (the input is not grouped), or one group grows past
+ * STREAM_WINDOW records, `add` throws NotGrouped: what was written is void, and the caller starts again,
+ * in memory or in shards.
  *
  * In memory, every record goes to one `createValidator` and the results come when the input ends. In shards
  * (a large input), each record is written to the temporary shard of its cross-line key (`shardKey`); a
@@ -77,6 +84,14 @@ export function shardCount(option: unknown, size: number): number | null {
   return n;
 }
 
+/** Records a group judged as the input streams may gather (with the records judged alone among them) before the input is judged another way. */
+export const STREAM_WINDOW = 1 << 14;
+/** Keys of judged groups remembered, to tell that a key comes back, when the keys come in no order (see ClosedKeys). */
+const CLOSED_KEYS_MAX = 1 << 19;
+
+/** Thrown by Judge.add while judging as the input streams: the input is not grouped by key after all (see the top of this file). */
+export class NotGrouped extends Error {}
+
 type Held = [record: unknown, side: Side | null, text: string | undefined];
 
 /** Judges every record of an input and writes the results in input order (see the top of this file). */
@@ -89,20 +104,31 @@ export class Judge {
   /** Records held while the size of an input is unknown. */
   private held: Held[] | null = null;
   private sharded: Sharded | null = null;
+  private streamed: Streamed | null = null;
 
   /**
    * `shards`: how many (0: in memory; null: decide once `minBytes` of input have been read — in memory if the
-   * input ends before, else in SHARDS_UNKNOWN_SIZE shards).
+   * input ends before, else in SHARDS_UNKNOWN_SIZE shards). `stream`: judge as the input streams, writing
+   * results here (`shards` is then not used).
    */
-  constructor(private readonly validator: Validator, private readonly options: object, shards: number | null, private readonly sink: ResultSink, private readonly minBytes = SHARD_MIN_BYTES) {
+  constructor(private readonly validator: Validator, private readonly options: object, shards: number | null, private readonly sink: ResultSink, private readonly minBytes = SHARD_MIN_BYTES, stream?: ResultWriter) {
     const canShard = typeof validator.shardKey === 'function' && typeof validator.validateLine === 'function' && typeof validator.createValidator === 'function';
-    if (shards === null && canShard) this.held = [];
+    if (stream !== undefined && canShard) this.streamed = new Streamed(validator, options, sink, stream);
+    else if (shards === null && canShard) this.held = [];
     else if (shards !== null && shards > 0 && canShard) this.sharded = new Sharded(validator, options, shards, sink);
   }
 
-  /** Add the next record; `text` is its JSON text when it was read as one (a JSON Lines line), to be parsed again in a shard. */
-  add(record: unknown, side: Side | null, bytesRead: number, text?: string): void {
+  /** True while judging as the input streams. */
+  get streaming(): boolean { return this.streamed !== null; }
+
+  /**
+   * Add the next record; `text` is its JSON text when it was read as one (a JSON Lines line), to be parsed
+   * again in a shard. While streaming: a promise when the writer is full (wait for it before adding more),
+   * and NotGrouped thrown when the input cannot be judged that way.
+   */
+  add(record: unknown, side: Side | null, bytesRead: number, text?: string): Promise<void> | undefined {
     const index = this.count++;
+    if (this.streamed !== null) return this.streamed.add(index, record, side);
     if (this.sharded !== null) return this.sharded.add(index, record, side, text);
     if (this.held !== null) {
       this.held.push([record, side, text]);
@@ -116,6 +142,7 @@ export class Judge {
       return;
     }
     this.addInMemory(index, record, side);
+    return undefined;
   }
 
   private addInMemory(index: number, record: unknown, side: Side | null): void {
@@ -130,6 +157,7 @@ export class Judge {
    * every result is still counted.
    */
   async write(writer: ResultWriter, progress: (written: number) => void = () => {}): Promise<void> {
+    if (this.streamed !== null) return this.streamed.end();
     if (this.sharded !== null) return this.sharded.write(this.count, writer, progress);
     if (this.held !== null) {
       this.held.forEach(([r, s], i) => this.addInMemory(i, r, s));
@@ -188,6 +216,114 @@ function collecting(validator: Validator, options: object): { add(line: unknown)
 }
 
 /**
+ * The judge as the input streams (see the top of this file): `pending` holds, in input order, the records of
+ * the open group (its key `key`, its validator `run`) and the results of the records judged alone among them.
+ */
+class Streamed {
+  private key: string | null = null;
+  private run: { add(line: unknown): void; finish(): LineResult[] } | null = null;
+  /** Per pending record: its index, its side, and its result when it was judged alone (null: the group's). */
+  private pending: [index: number, side: Side | null, result: LineResult | null][] = [];
+  private readonly closed = new ClosedKeys();
+
+  constructor(private readonly validator: Validator, private readonly options: object, private readonly sink: ResultSink, private readonly writer: ResultWriter) {}
+
+  add(index: number, record: unknown, side: Side | null): Promise<void> | undefined {
+    const key = side?.problem === undefined ? this.validator.shardKey!(record, this.options) : null;
+    if (key === null) {
+      const result = this.validator.validateLine!(record, this.options);
+      if (this.key === null) return this.emit(index, side, result);
+      this.hold(index, side, result);
+      return undefined;
+    }
+    let full: Promise<void> | undefined;
+    if (key !== this.key) {
+      if (this.key !== null) {
+        this.closed.close(this.key);
+        full = this.judgeGroup();
+      }
+      if (!this.closed.isNew(key)) throw new NotGrouped(`the lines of ${JSON.stringify(key)} do not come one after another`);
+      this.key = key;
+      this.run = this.validator.createValidator!(this.options);
+    }
+    this.run!.add(record);
+    this.hold(index, side, null);
+    return full;
+  }
+
+  /** The input ended: judge the open group. */
+  async end(): Promise<void> {
+    if (this.key !== null) await this.judgeGroup();
+  }
+
+  private hold(index: number, side: Side | null, result: LineResult | null): void {
+    if (this.pending.length >= STREAM_WINDOW) throw new NotGrouped(`more than ${STREAM_WINDOW} lines of one group, or judged alone within one`);
+    this.pending.push([index, side, result]);
+  }
+
+  /** Judge the open group and write every pending result, in input order. */
+  private judgeGroup(): Promise<void> | undefined {
+    const results = this.run!.finish();
+    const pending = this.pending;
+    this.pending = [];
+    this.key = null;
+    this.run = null;
+    let next = 0;
+    let waits: Promise<void>[] | null = null;
+    for (const [index, side, alone] of pending) {
+      const full = this.emit(index, side, alone ?? results[next++]!);
+      if (full !== undefined) (waits ??= []).push(full);
+    }
+    return waits === null ? undefined : Promise.all(waits).then(() => undefined);
+  }
+
+  private emit(index: number, side: Side | null, result: LineResult): Promise<void> | undefined {
+    result.index = index;
+    const r = withSide(result, side);
+    this.sink.stats.add(r, side?.month ?? null);
+    return this.writer.write(r);
+  }
+}
+
+/**
+ * The keys of the groups judged so far, to tell a new key from one that comes back. While the keys rise (in
+ * code-unit order, or by length and then code units, as numbers written without leading zeros do), a key
+ * above the last is new; otherwise the keys themselves tell, while there are at most CLOSED_KEYS_MAX of them.
+ */
+export class ClosedKeys {
+  private last: string | null = null;
+  private risingAsText = true;
+  private risingAsNumber = true;
+  private keys: Set<string> | null = new Set();
+
+  constructor(private readonly max = CLOSED_KEYS_MAX) {}
+
+  close(key: string): void {
+    const last = this.last;
+    if (last !== null) {
+      this.risingAsText &&= key > last;
+      this.risingAsNumber &&= aboveAsNumber(key, last);
+    }
+    this.last = key;
+    if (this.keys !== null && this.keys.size >= this.max) this.keys = null;
+    this.keys?.add(key);
+  }
+
+  /** Was `key` never closed? False also when that cannot be told. */
+  isNew(key: string): boolean {
+    const last = this.last;
+    if (last === null) return true;
+    if ((this.risingAsText && key > last) || (this.risingAsNumber && aboveAsNumber(key, last))) return true;
+    return this.keys !== null && !this.keys.has(key);
+  }
+}
+
+/** Is `a` after `b` by length, then code units? */
+function aboveAsNumber(a: string, b: string): boolean {
+  return a.length > b.length || (a.length === b.length && a > b);
+}
+
+/**
  * The sharded judge: shard files 0..n-1 hold the records (see addRecord); `alone` holds the output lines of
  * the records judged alone, and `results` those of every shard, shard after shard (see addResult).
  */
@@ -201,7 +337,7 @@ class Sharded {
     this.writers = Array.from({ length: n + 1 }, (_, s) => new EntryWriter(this.folder.path(s === n ? 'alone' : `shard-${s}`), SHARD_BLOCK));
   }
 
-  add(index: number, record: unknown, side: Side | null, text: string | undefined): void {
+  add(index: number, record: unknown, side: Side | null, text: string | undefined): undefined {
     const key = side?.problem === undefined ? this.validator.shardKey!(record, this.options) : null;
     const block = Math.floor(index / WHERE_BLOCK);
     while (this.where.length <= block) this.where.push(new Uint16Array(WHERE_BLOCK));
@@ -218,6 +354,7 @@ class Sharded {
       where[index % WHERE_BLOCK] = s;
       addRecord(this.writers[s]!, index, record, side, text);
     }
+    return undefined;
   }
 
   /** Judge each shard on its own (counting its results and writing their text beside it), then copy the text out in input order. */

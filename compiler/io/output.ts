@@ -299,7 +299,7 @@ export function streamTarget(out: TextOut, name = 'standard output'): Target {
 }
 
 /** Is `path` a regular file or somewhere a regular file can be created (not a device, pipe or directory)? */
-function isRegularDestination(path: string): boolean {
+export function isRegularDestination(path: string): boolean {
   if (!existsSync(path)) return true;
   return statSync(path).isFile();
 }

@@ -33,11 +33,16 @@ export interface OpenInput {
   bytesRead(): number;
   /** Size in bytes, 0 when unknown (standard input, a pipe). */
   size: number;
+  /** A regular file: it can be opened and read again. */
+  regular: boolean;
+  /** Stop reading (the file is closed). */
+  close(): void;
 }
 
 /** Open a file (or standard input for "-") and read its first chunk; throws a plain Error when it cannot be read. */
 export async function openInput(path: string): Promise<OpenInput> {
   let size = 0;
+  let regular = false;
   if (path !== '-') {
     let st;
     try {
@@ -46,7 +51,8 @@ export async function openInput(path: string): Promise<OpenInput> {
       throw new Error(`cannot read ${path}: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
     if (st.isDirectory()) throw new Error(`cannot read ${path}: it is a directory`);
-    if (st.isFile()) size = st.size;
+    regular = st.isFile();
+    if (regular) size = st.size;
   }
   const source: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
   const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
@@ -68,7 +74,8 @@ export async function openInput(path: string): Promise<OpenInput> {
       yield chunk;
     }
   }
-  return { chunks: all(), head: firstChunk.subarray(0, 4096).toString('latin1'), bytesRead: () => bytes, size };
+  const close = (): void => { if (source !== process.stdin) source.destroy(); };
+  return { chunks: all(), head: firstChunk.subarray(0, 4096).toString('latin1'), bytesRead: () => bytes, size, regular, close };
 }
 
 /** The reader of a format over an input's chunks. `file` names the input in 837 origins. */

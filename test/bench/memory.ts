@@ -5,7 +5,10 @@
  * input is judged in shards of members (compiler/io/judge.ts). Sizes from
  * BENCH_MEMORY_LINES (comma-separated; default 1000000,10000000); `--shards`
  * values from BENCH_MEMORY_SHARDS (comma-separated; default auto), each run
- * on each size, to weigh judging in memory against shards. Run by
+ * on each size, to weigh judging in memory against shards. The members' lines
+ * come in random order (judged in shards) and grouped by member, as in a file
+ * sorted by member (judged as it streams); BENCH_MEMORY_ORDER (random,grouped)
+ * picks. Run by
  * `npm run bench`, or alone: `node --import tsx test/bench/memory.ts`.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,14 +20,15 @@ import { prng } from '../tools/prng.ts';
 
 const SIZES = (process.env.BENCH_MEMORY_LINES ?? '1000000,10000000').split(',').map(Number);
 const SHARDS = (process.env.BENCH_MEMORY_SHARDS ?? 'auto').split(',');
+const ORDERS = (process.env.BENCH_MEMORY_ORDER ?? 'random,grouped').split(',');
 const work = mkdtempSync(join(tmpdir(), 'codeguide-bench-memory-'));
 const CLI = pathToFileURL(resolve('build/compiler/cli.js')).href;
 
 
 const COMBOS: [string, string[]][] = [['G9008', ['U1']], ['G9008', ['U8']], ['G9012', ['U2']], ['T2040', ['U6']], ['T2050', ['U6']], ['H0043', ['U6']], ['H2016', ['U6']], ['T1016', ['U8']], ['S5165', ['U6']], ['H0044', ['U2']], ['99213', []]];
 
-/** n lines for n/40 members over three months, written as JSON Lines. */
-async function writeLines(path: string, n: number): Promise<void> {
+/** n lines for n/40 members over three months, written as JSON Lines: members in random order, or grouped (40 lines each, one after another). */
+async function writeLines(path: string, n: number, grouped: boolean): Promise<void> {
   const rand = prng(7);
   const out = createWriteStream(path);
   let buf = '';
@@ -32,7 +36,7 @@ async function writeLines(path: string, n: number): Promise<void> {
     const [code, mods] = COMBOS[Math.floor(rand() * COMBOS.length)]!;
     const tele = rand() < 0.2;
     buf += `${JSON.stringify({
-      claimId: `C${Math.floor(i / 4)}`, lineNumber: (i % 4) + 1, memberId: `M${Math.floor(rand() * (n / 40))}`,
+      claimId: `C${Math.floor(i / 4)}`, lineNumber: (i % 4) + 1, memberId: `M${grouped ? Math.floor(i / 40) : Math.floor(rand() * (n / 40))}`,
       serviceDate: `2024-0${4 + Math.floor(rand() * 3)}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
       procedureCode: code, modifiers: tele ? [...mods, 'GQ'] : mods, units: 1 + Math.floor(rand() * 2),
       amount: Math.round(rand() * 1000), placeOfService: tele ? '02' : '11',
@@ -63,24 +67,27 @@ try {
   const compiled = spawnSync(process.execPath, ['compiler/bin.mjs', 'compile', 'rules/dhcs-ecm-cs', '--out', bundle], { encoding: 'utf8' });
   if (compiled.status !== 0) throw new Error(`compile failed (run npm run build first): ${compiled.stderr}`);
   console.log('codeguide memory bench: validate --out over generated JSON Lines, the built command in its own process');
-  const seconds: number[] = [];
-  for (const n of SIZES) {
-    const input = join(work, `lines-${n}.jsonl`);
-    await writeLines(input, n);
-    const mb = statSync(input).size / 1e6;
-    for (const shards of SHARDS) {
-      // Smaller sizes run three times (median time, highest peak): a short run's time moves most with the
-      // load of a shared machine, and it is the divisor of the linearity ratio.
-      const runs = Array.from({ length: n === Math.max(...SIZES) ? 1 : 3 }, () => validate(bundle, input, shards));
-      const r = { seconds: [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!.seconds, rssMB: Math.max(...runs.map((x) => x.rssMB)) };
-      if (shards === SHARDS[0]) seconds.push(r.seconds);
-      console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${SHARDS.length > 1 ? `--shards ${shards.padEnd(5)} ` : ''}${r.seconds.toFixed(1).padStart(7)} s${runs.length > 1 ? ` (median of ${runs.length})` : ''}  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+  for (const order of ORDERS) {
+    const seconds: number[] = [];
+    console.log(order === 'grouped' ? 'each member\'s lines one after another (judged as the input streams):' : 'members in random order (judged in shards):');
+    for (const n of SIZES) {
+      const input = join(work, `lines-${n}.jsonl`);
+      await writeLines(input, n, order === 'grouped');
+      const mb = statSync(input).size / 1e6;
+      for (const shards of SHARDS) {
+        // Smaller sizes run three times (median time, highest peak): a short run's time moves most with the
+        // load of a shared machine, and it is the divisor of the linearity ratio.
+        const runs = Array.from({ length: n === Math.max(...SIZES) ? 1 : 3 }, () => validate(bundle, input, shards));
+        const r = { seconds: [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!.seconds, rssMB: Math.max(...runs.map((x) => x.rssMB)) };
+        if (shards === SHARDS[0]) seconds.push(r.seconds);
+        console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${SHARDS.length > 1 ? `--shards ${shards.padEnd(5)} ` : ''}${r.seconds.toFixed(1).padStart(7)} s${runs.length > 1 ? ` (median of ${runs.length})` : ''}  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+      }
+      rmSync(input, { force: true });
     }
-    rmSync(input, { force: true });
-  }
-  for (let i = 1; i < SIZES.length; i++) {
-    const k = SIZES[i]! / SIZES[0]!;
-    console.log(`time ${SIZES[i]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} lines = ${(seconds[i]! / seconds[0]!).toFixed(2)} (linear: ${k}; target ≤ ${(k * 1.1).toFixed(1)})`);
+    for (let i = 1; i < SIZES.length; i++) {
+      const k = SIZES[i]! / SIZES[0]!;
+      console.log(`time ${SIZES[i]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} lines = ${(seconds[i]! / seconds[0]!).toFixed(2)} (linear: ${k}; target ≤ ${(k * 1.1).toFixed(1)})`);
+    }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

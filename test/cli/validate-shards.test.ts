@@ -8,9 +8,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileBundle } from '../../compiler/compile.ts';
-import { Judge, shardCount, SHARD_MIN_BYTES } from '../../compiler/io/judge.ts';
+import { ClosedKeys, Judge, NotGrouped, shardCount, SHARD_MIN_BYTES, STREAM_WINDOW } from '../../compiler/io/judge.ts';
 import { decodeEntry, encodeEntry, shardOf } from '../../compiler/io/shards.ts';
 import { ResultWriter, streamTarget } from '../../compiler/io/output.ts';
 import { RunStats } from '../../compiler/report/stats.ts';
@@ -69,6 +69,14 @@ async function sameEverywhere(input: string, extra: string[] = []): Promise<stri
   return outputs[0]!;
 }
 
+/** Write generated lines as CSV (every cell quoted); the path. */
+function writeCsv(path: string, lines: Record<string, unknown>[]): string {
+  const fields = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'serviceDateEnd', 'procedureCode', 'modifiers', 'units', 'amount'];
+  const cell = (v: unknown) => (v === undefined ? '' : Array.isArray(v) ? v.join(' ') : `"${String(v).replace(/"/g, '""')}"`);
+  writeFileSync(path, `${fields.join(',')}\r\n${lines.map((l) => fields.map((f) => cell(l[f])).join(',')).join('\r\n')}\r\n`);
+  return path;
+}
+
 /** Drive a Judge to the end, as validate does; the output text. */
 async function judged(lines: readonly unknown[], shards: number | null, minBytes?: number, bytesPerLine = 0): Promise<string> {
   let text = '';
@@ -109,11 +117,7 @@ describe('validate in shards gives what validating at once gives', () => {
     }
     await sameEverywhere(jsonl, ['--out-format', 'csv']);
 
-    const csv = join(work, 'gen.csv');
-    const fields = ['claimId', 'lineNumber', 'memberId', 'serviceDate', 'serviceDateEnd', 'procedureCode', 'modifiers', 'units', 'amount'];
-    const cell = (v: unknown) => (v === undefined ? '' : Array.isArray(v) ? v.join(' ') : `"${String(v).replace(/"/g, '""')}"`);
-    writeFileSync(csv, `${fields.join(',')}\r\n${lines.map((l) => fields.map((f) => cell(l[f])).join(',')).join('\r\n')}\r\n`);
-    await sameEverywhere(csv);
+    await sameEverywhere(writeCsv(join(work, 'gen.csv'), lines));
 
     const x12 = join(work, 'gen.x12');
     writeFileSync(x12, write837(lines.filter((l) => l.memberId !== '   ') as never, { kind: 'P' }), 'latin1');
@@ -147,6 +151,128 @@ describe('validate in shards gives what validating at once gives', () => {
     bundleValidator = bundle;
     const lines = generated(70_000, 3);
     expect(await judged(lines, 5)).toBe(asText(bundle.validate(lines)));
+  });
+});
+
+/** The lines sorted by member (stably: each member's lines keep their order), so that each member's come one after another. */
+function byMember(lines: Record<string, unknown>[]): Record<string, unknown>[] {
+  return [...lines].sort((a, b) => (a.memberId === b.memberId ? 0 : String(a.memberId) < String(b.memberId) ? -1 : 1));
+}
+
+/** Drive a Judge that judges as the input streams: the output text, and how much of it was written before the input ended. */
+async function streamed(lines: readonly unknown[]): Promise<{ text: string; early: number }> {
+  let text = '';
+  const writer = new ResultWriter(streamTarget({ write: (s) => { text += s; return true; } }), 'jsonl', false);
+  const judge = new Judge(bundleValidator as never, {}, 0, { stats: new RunStats(true), format: writer.format }, undefined, writer);
+  expect(judge.streaming).toBe(true);
+  for (const l of lines) {
+    const full = judge.add(l, null, 0);
+    if (full !== undefined) await full;
+  }
+  const early = text.length;
+  await judge.write(writer);
+  await writer.close();
+  return { text, early };
+}
+
+/** The index of the record at which streaming gives up (NotGrouped), or -1 when it never does. */
+async function givesUpAt(lines: readonly unknown[]): Promise<number> {
+  const writer = new ResultWriter(streamTarget({ write: () => true }), 'jsonl', false);
+  const judge = new Judge(bundleValidator as never, {}, 0, { stats: new RunStats(false), format: writer.format }, undefined, writer);
+  for (let i = 0; i < lines.length; i++) {
+    try {
+      await judge.add(lines[i], null, 0);
+    } catch (e) {
+      if (e instanceof NotGrouped) return i;
+      throw e;
+    }
+  }
+  return -1;
+}
+
+describe('judged as the input streams (an input grouped by member)', () => {
+  beforeAll(async () => { bundleValidator = await bundleOf(DHCS); });
+
+  it('writes each member\'s results once the next member comes, the same as judging at once', async () => {
+    const bundle = await bundleOf(DHCS);
+    for (const seed of [21, 22]) {
+      // Blank member IDs (invalid, judged alone) fall between the groups and inside them.
+      const lines = byMember(generated(4000, seed));
+      const { text, early } = await streamed(lines);
+      expect(text).toBe(asText(bundle.validate(lines)));
+      // Most of it was written while the records were still coming.
+      expect(early).toBeGreaterThan(text.length / 2);
+    }
+  });
+
+  it('gives up at the first key that comes back, and at a group larger than STREAM_WINDOW', async () => {
+    const sorted = byMember(generated(3000, 23)).filter((l) => l.memberId !== '   ');
+    expect(await givesUpAt(sorted)).toBe(-1);
+    // Two sorted files one after the other: the second's first member was the first's.
+    const half = sorted.slice(0, 1500);
+    expect(await givesUpAt([...half, ...half])).toBe(1500);
+    // Unsorted: where the first member comes back after another member's lines.
+    const lines = generated(3000, 24);
+    const firstBack = lines.findIndex((l, i) => i > 0 && l.memberId !== lines[i - 1]!.memberId && lines.slice(0, i).some((m) => m.memberId === l.memberId));
+    expect(firstBack).toBeGreaterThan(0);
+    expect(await givesUpAt(lines)).toBe(firstBack);
+    const one = Array.from({ length: STREAM_WINDOW + 1 }, (_, i) => ({ ...sorted[0]!, memberId: 'M1', claimId: `C${i}` }));
+    expect(await givesUpAt(one)).toBe(STREAM_WINDOW);
+  });
+
+  it('tells a key that comes back without remembering keys that rise, as text or as numbers', () => {
+    const keys = new ClosedKeys(4);
+    for (let i = 1; i <= 200; i++) {
+      expect(keys.isNew(`M${i}`)).toBe(true); // M9 → M10 rises as a number, not as text
+      keys.close(`M${i}`);
+    }
+    expect(keys.isNew('M7')).toBe(false);
+    expect(keys.isNew('M200')).toBe(false);
+    expect(keys.isNew('M201')).toBe(true);
+    // In no order: remembered while there are few, and "cannot tell" (not new) once there are too many.
+    const few = new ClosedKeys(10);
+    for (const k of ['Q', 'B', 'Z', 'A']) { expect(few.isNew(k)).toBe(true); few.close(k); }
+    expect(few.isNew('B')).toBe(false);
+    expect(few.isNew('C')).toBe(true);
+    const many = new ClosedKeys(3);
+    for (const k of ['Q', 'B', 'Z', 'A']) many.close(k);
+    expect(many.isNew('C')).toBe(false);
+  });
+
+  it('the CLI: grouped JSON Lines, CSV and 837 stream to the output of every other way; a late key that comes back starts again', async () => {
+    const add = vi.spyOn(Judge.prototype, 'add');
+    try {
+      const lines = byMember(generated(3000, 25));
+      const jsonl = join(work, 'sorted.jsonl');
+      writeFileSync(jsonl, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+      add.mockClear();
+      await sameEverywhere(jsonl, ['--report', join(work, 'report.html')]);
+      // Four runs (--shards 0, 1, 7, auto), each record added once: auto streamed to the end.
+      expect(add).toHaveBeenCalledTimes(4 * lines.length);
+      await sameEverywhere(jsonl, ['--out-format', 'csv']);
+      add.mockClear();
+      await sameEverywhere(writeCsv(join(work, 'sorted.csv'), lines));
+      expect(add).toHaveBeenCalledTimes(4 * lines.length);
+
+      const x12 = join(work, 'sorted.x12');
+      const served = lines.filter((l) => l.memberId !== '   ');
+      writeFileSync(x12, write837(served as never, { kind: 'P' }), 'latin1');
+      add.mockClear();
+      await sameEverywhere(x12);
+      expect(add).toHaveBeenCalledTimes(4 * served.length);
+
+      // The same file twice: streaming gives up at the second half and the file is read again.
+      const twice = join(work, 'twice.jsonl');
+      writeFileSync(twice, readFileSync(jsonl, 'utf8').repeat(2));
+      add.mockClear();
+      const out = await sameEverywhere(twice);
+      expect(add.mock.calls.length).toBeGreaterThan(4 * 2 * lines.length);
+      expect(out.trim().split('\n')).toHaveLength(2 * lines.length);
+      // Nothing left beside the output.
+      expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      add.mockRestore();
+    }
   });
 });
 
