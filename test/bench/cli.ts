@@ -4,8 +4,11 @@
  * should take at most 2× the plain pass. Prints both times, the ratio, and
  * lines/s and MB/s for each. Run by `npm run bench` (after the bundle bench),
  * or alone: `node --import tsx test/bench/cli.ts`. BENCH_LINES sets the size.
+ * Each member's lines come one after another in these files, so the CLI judges
+ * them as they stream; the JSON Lines file is timed again with its lines in
+ * random order (judged in memory or in shards).
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +16,7 @@ import { parse } from 'csv-parse';
 import { main } from '../../compiler/cli.ts';
 import { fileTarget, ResultWriter, type OutputResult } from '../../compiler/io/output.ts';
 import { readItemBatches } from '../../compiler/io/source.ts';
+import { prng } from '../tools/prng.ts';
 import { writeBenchFiles } from './files.ts';
 
 const N = Number(process.env.BENCH_CLI_LINES ?? process.env.BENCH_LINES ?? 200_000);
@@ -97,10 +101,18 @@ const bundle = join(work, 'dhcs.mjs');
 if (await main(['compile', 'rules/dhcs-ecm-cs', '--out', bundle], quiet, quiet) !== 0) throw new Error('the DHCS rules do not compile');
 const validator = (await import(pathToFileURL(bundle).href)) as { createValidator(): { add(line: unknown): void; finish(): OutputResult[] } };
 const files = writeBenchFiles(work, N);
+// The JSON Lines file's lines in random order: members no longer one after another.
+const shuffled = join(work, 'in-random.jsonl');
+const rand = prng(3);
+const lines = readFileSync(files.jsonl, 'utf8').split('\n').slice(0, -1);
+for (let i = lines.length - 1; i > 0; i--) {
+  const j = Math.floor(rand() * (i + 1));
+  [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+}
+writeFileSync(shuffled, `${lines.join('\n')}\n`);
 
-console.log(`codeguide CLI bench: ${N.toLocaleString('en-US')} lines per format, ${ROUNDS} alternating rounds, medians`);
-for (const format of ['jsonl', 'csv', 'x12'] as const) {
-  const input = files[format];
+console.log(`codeguide CLI bench: ${N.toLocaleString('en-US')} lines per format, ${ROUNDS} alternating rounds, medians; each member's lines one after another, then (jsonl*) in random order`);
+for (const [label, format, input] of [['jsonl', 'jsonl', files.jsonl], ['csv', 'csv', files.csv], ['x12', 'x12', files.x12], ['jsonl*', 'jsonl', shuffled]] as const) {
   const mb = statSync(input).size / 1e6;
   const plain: number[] = [];
   const cli: number[] = [];
@@ -121,7 +133,7 @@ for (const format of ['jsonl', 'csv', 'x12'] as const) {
   const tJudge = await time(async () => { const v = validator.createValidator(); for (const r of records) v.add(r); results = v.finish(); });
   const tWrite = await time(async () => { const w = new ResultWriter(fileTarget(join(work, 'w.out')), 'jsonl', format === 'x12'); for (const r of results) { const full = w.write(r); if (full) await full; } await w.close(); });
   const rate = (ms: number) => `${Math.round((N / ms) * 1000).toLocaleString('en-US').padStart(9)} lines/s ${((mb / ms) * 1000).toFixed(1).padStart(6)} MB/s`;
-  console.log(`${format.padEnd(6)} ${mb.toFixed(1).padStart(6)} MB  plain pass ${p.toFixed(0).padStart(6)} ms (${rate(p)})  CLI ${c.toFixed(0).padStart(6)} ms (${rate(c)})  ratio ${(c / p).toFixed(2)} (target ≤ 2)`);
+  console.log(`${label.padEnd(6)} ${mb.toFixed(1).padStart(6)} MB  plain pass ${p.toFixed(0).padStart(6)} ms (${rate(p)})  CLI ${c.toFixed(0).padStart(6)} ms (${rate(c)})  ratio ${(c / p).toFixed(2)} (target ≤ 2)`);
   console.log(`${''.padEnd(16)}the CLI's parts, each alone: reader ${tRead.toFixed(0)} ms, bundle ${tJudge.toFixed(0)} ms, writer ${tWrite.toFixed(0)} ms`);
 }
 rmSync(work, { recursive: true, force: true });
