@@ -131,6 +131,8 @@ for (const [label, format, input] of [['jsonl', 'jsonl', files.jsonl], ['csv', '
   const records = items.map((i) => (i as { record?: unknown }).record ?? null);
   let results: OutputResult[] = [];
   const tJudge = await time(async () => { const v = validator.createValidator(); for (const r of records) v.add(r); results = v.finish(); });
+  // The results as the CLI writes them: an 837 line's with its origin.
+  results.forEach((r, k) => { const origin = (items[k] as { origin?: OutputResult['origin'] }).origin; if (origin !== undefined) r.origin = origin; });
   const tWrite = await time(async () => { const w = new ResultWriter(fileTarget(join(work, 'w.out')), 'jsonl', format === 'x12'); for (const r of results) { const full = w.write(r); if (full) await full; } await w.close(); });
   const rate = (ms: number) => `${Math.round((N / ms) * 1000).toLocaleString('en-US').padStart(9)} lines/s ${((mb / ms) * 1000).toFixed(1).padStart(6)} MB/s`;
   console.log(`${label.padEnd(6)} ${mb.toFixed(1).padStart(6)} MB  plain pass ${p.toFixed(0).padStart(6)} ms (${rate(p)})  CLI ${c.toFixed(0).padStart(6)} ms (${rate(c)})  ratio ${(c / p).toFixed(2)} (target ≤ 2)`);
