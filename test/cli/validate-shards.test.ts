@@ -220,6 +220,43 @@ describe('judged as the input streams (an input grouped by member)', () => {
     expect(await givesUpAt(one)).toBe(STREAM_WINDOW);
   });
 
+  it('drawn orders: grouped inputs stream to the output of judging at once; any other gives up where a member first comes back', async () => {
+    const bundle = await bundleOf(DHCS);
+    const material = generated(3000, 31);
+    const outcomes = { streamed: 0, gaveUp: 0 };
+    for (let seed = 0; seed < 24; seed++) {
+      const rand = prng(100 + seed);
+      // Groups of 1–30 lines, members named in a drawn order, lines that are not valid (judged alone) strewn among them.
+      const lines: Record<string, unknown>[] = [];
+      const members = Array.from({ length: 40 }, (_, i) => `M${i}`).sort(() => rand() - 0.5);
+      for (const m of members) {
+        const size = 1 + Math.floor(rand() * 30);
+        for (let k = 0; k < size; k++) {
+          lines.push({ ...material[Math.floor(rand() * material.length)]!, memberId: m });
+          if (rand() < 0.05) lines.push({ claimId: 'C0', memberId: m });
+        }
+      }
+      // Half the inputs: one member comes back somewhere.
+      if (seed % 2 === 1) lines.splice(Math.floor(rand() * lines.length), 0, { ...material[0]!, memberId: members[Math.floor(rand() * 3)]! });
+      const valid = (l: Record<string, unknown>) => bundle.validate([l])[0]!.status !== 'invalid';
+      let firstBack = -1;
+      const seen = new Set<unknown>();
+      let open: unknown = null;
+      for (let i = 0; i < lines.length && firstBack === -1; i++) {
+        if (!valid(lines[i]!)) continue;
+        const m = lines[i]!.memberId;
+        if (m === open) continue;
+        if (seen.has(m)) firstBack = i;
+        seen.add((open = m));
+      }
+      expect(await givesUpAt(lines)).toBe(firstBack);
+      if (firstBack === -1) expect((await streamed(lines)).text).toBe(asText(bundle.validate(lines)));
+      outcomes[firstBack === -1 ? 'streamed' : 'gaveUp']++;
+    }
+    expect(outcomes.streamed).toBeGreaterThan(5);
+    expect(outcomes.gaveUp).toBeGreaterThan(5);
+  });
+
   it('tells a key that comes back without remembering keys that rise, as text or as numbers', () => {
     const keys = new ClosedKeys(4);
     for (let i = 1; i <= 200; i++) {
