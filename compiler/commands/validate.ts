@@ -11,7 +11,7 @@ import type { LineResult } from '../interpret.ts';
 import { isFault, isProblem, placeholderFor, type ReadItem, type RecordItem } from '../io/items.ts';
 import { fileTarget, isRegularDestination, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat } from '../io/output.ts';
 import { createProgress, PROGRESS_MIN_BYTES, type Progress } from '../io/progress.ts';
-import { detectFormat, INPUT_FORMATS, openInput, readItemBatches, type InputFormat, type OpenInput } from '../io/source.ts';
+import { detectFormat, INPUT_FORMATS, openInput, readItemBatches, replayable, type InputFormat, type OpenInput } from '../io/source.ts';
 import { Judge, NotGrouped, SHARD_MIN_BYTES, shardCount, type Validator, type Side } from '../io/judge.ts';
 import type { DuckDbJudge } from './validate-duckdb.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
@@ -34,7 +34,7 @@ export const validateSpec: CommandSpec = {
     'as-of': { type: 'string', value: 'YYYY-MM-DD', description: 'judge by the edition known on this date: the newest published on or before it (default: the newest)' },
     profile: { type: 'string', value: 'FILE', description: 'a plan profile (YAML) selecting among the choices the rules declare; with --bundle, for a bundle compiled without one' },
     engine: { type: 'string', value: 'js|duckdb', description: 'with --rules: judge in this process (js, default) or inside embedded DuckDB (the SQL script; for files larger than memory; reads Parquet too)' },
-    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: a file written to --out is judged as it streams while each member\'s lines come one after another, as in a file sorted by member; else no shards below 24 MB, then one per 1.5 MB; 0: all in memory)' },
+    shards: { type: 'string', value: 'auto|N', description: 'judge a large input in N shards of members, held in temporary files, so memory holds one shard (auto: an input whose results go to --out is judged as it streams while each member\'s lines come one after another, as in a file sorted by member; else no shards below 24 MB, then one per 1.5 MB; 0: all in memory)' },
   },
   examples: [
     'codeguide validate --bundle dist/dhcs-ecm-cs.mjs --out results.jsonl encounters.jsonl',
@@ -86,9 +86,12 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   const newWriter = (): ResultWriter => new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
   let writer = newWriter();
   const stop = onInterrupt(() => writer, outPath, err);
-  // A file written to a file is first judged as it streams (Judge): when it is not grouped by member after
-  // all, what was written is dropped and the file is read again, to be judged in memory or in shards.
-  let stream = duckdb === null && (values.shards === undefined || values.shards === 'auto') && input.regular && outPath !== null && isRegularDestination(outPath);
+  // An input written to a file is first judged as it streams (Judge): when it is not grouped by member after
+  // all, what was written is dropped and the input is read again, to be judged in memory or in shards.
+  let stream = duckdb === null && !parquet && (values.shards === undefined || values.shards === 'auto') && outPath !== null && isRegularDestination(outPath);
+  // An input that cannot be opened again is copied as it is read, to be read again from the copy.
+  const copy = stream && !input.regular ? replayable(input) : null;
+  if (copy !== null) input = copy.input;
   let resultsWritten = false;
   try {
     let stats: RunStats;
@@ -106,7 +109,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
         input.close();
         writer.abort();
         writer = newWriter();
-        input = await openInput(inputPath);
+        input = copy !== null ? copy.again() : await openInput(inputPath);
         stream = false;
       } finally {
         judge.dispose();
@@ -127,6 +130,7 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
     throw e;
   } finally {
     input.close();
+    copy?.remove();
     stop();
   }
 }

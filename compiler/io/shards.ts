@@ -177,12 +177,13 @@ export class EntryReader {
   }
 }
 
-/** A folder of shard files that removes itself, also when the process ends early (an interrupt). */
+/** A folder of temporary files (shards; a copy of standard input) that removes itself, also when the process ends early (an interrupt). */
 export class ShardFolder {
-  readonly dir = mkdtempSync(join(tmpdir(), 'codeguide-shards-'));
+  readonly dir: string;
   private readonly onExit = (): void => this.remove();
 
-  constructor() {
+  constructor(prefix = 'codeguide-shards-') {
+    this.dir = mkdtempSync(join(tmpdir(), prefix));
     process.once('exit', this.onExit);
   }
 

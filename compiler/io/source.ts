@@ -3,12 +3,13 @@
  * counting the bytes read for the progress line, and telling its format from
  * the first bytes when --format is not given.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, statSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ReadItem } from './items.ts';
 import { readCsv, readCsvBatches } from './csv.ts';
 import { readJsonLineBatches, readJsonLines } from './jsonl.ts';
 import { readX12, readX12Batches } from './x12.ts';
+import { ShardFolder } from './shards.ts';
 
 /** The input formats `validate` reads. */
 export type InputFormat = 'jsonl' | 'csv' | 'x12';
@@ -76,6 +77,61 @@ export async function openInput(path: string): Promise<OpenInput> {
   }
   const close = (): void => { if (source !== process.stdin) source.destroy(); };
   return { chunks: all(), head: firstChunk.subarray(0, 4096).toString('latin1'), bytesRead: () => bytes, size, regular, close };
+}
+
+/**
+ * An input that cannot be opened again (standard input, a pipe), copied to a temporary file as it is read:
+ * `again()` gives what was read (from the copy), then the rest of the input. Stopping part way through the
+ * first reading leaves the input open for `again()`. `remove()` removes the copy and closes the input.
+ */
+export function replayable(input: OpenInput): { input: OpenInput; again(): OpenInput; remove(): void } {
+  // Removed at the end, and also if the process ends first (an interrupt).
+  const folder = new ShardFolder('codeguide-input-');
+  const path = folder.path('input');
+  let fd: number | null = openSync(path, 'w');
+  const source = input.chunks[Symbol.asyncIterator]();
+  let bytes = 0;
+  const first: AsyncIterable<Buffer> = {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        const next = await source.next();
+        if (!next.done && fd !== null) {
+          for (let at = 0; at < next.value.length;) at += writeSync(fd, next.value, at);
+          bytes += next.value.length;
+        }
+        return next;
+      },
+      // A reader that stops early does not end the input: the rest is read again after the copy.
+      async return() { return { done: true, value: undefined }; },
+    }),
+  };
+  const done = (): void => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  return {
+    input: { ...input, chunks: first, bytesRead: () => bytes, close() {} },
+    again() {
+      done();
+      let read = 0;
+      async function* all(): AsyncGenerator<Buffer> {
+        for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+          read += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+        for (let next = await source.next(); !next.done; next = await source.next()) {
+          read += next.value.length;
+          yield next.value;
+        }
+      }
+      return { ...input, chunks: all(), bytesRead: () => read, close() {} };
+    },
+    remove() {
+      done();
+      input.close();
+      folder.remove();
+    },
+  };
 }
 
 /** The reader of a format over an input's chunks. `file` names the input in 837 origins. */

@@ -5,6 +5,7 @@
  * JSON Lines and CSV output, the summary and the run report — whatever the number of shards; the bundle's
  * shardKey must really separate lines that never meet; and nothing is left in the temporary folder.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -256,6 +257,27 @@ describe('judged as the input streams (an input grouped by member)', () => {
     expect(outcomes.streamed).toBeGreaterThan(5);
     expect(outcomes.gaveUp).toBeGreaterThan(5);
   });
+
+  it('standard input streams too, read again from a copy when it is not grouped after all', () => {
+    const before = readdirSync(tmpdir()).filter((d) => d.startsWith('codeguide-input-')).length;
+    const sorted = byMember(generated(2000, 27));
+    const text = sorted.map((l) => `${JSON.stringify(l)}\n`).join('');
+    // Grouped; the same twice (gives up at the second half); drawn order (gives up at once).
+    for (const input of [text, text + text, generated(2000, 28).map((l) => `${JSON.stringify(l)}\n`).join('')]) {
+      const file = join(work, 'stdin.jsonl');
+      writeFileSync(file, input);
+      const fromFile = join(work, 'from-file.jsonl');
+      const fromStdin = join(work, 'from-stdin.jsonl');
+      const a = spawnSync(process.execPath, ['compiler/bin.mjs', 'validate', '--bundle', bundlePath, '--shards', '0', '--out', fromFile, file], { encoding: 'utf8' });
+      const b = spawnSync(process.execPath, ['compiler/bin.mjs', 'validate', '--bundle', bundlePath, '--out', fromStdin, '-'], { input, encoding: 'utf8' });
+      expect(a.status, a.stderr).toBe(1);
+      expect(b.status, b.stderr).toBe(1);
+      expect(b.stderr.replace(fromStdin, 'OUT')).toBe(a.stderr.replace(fromFile, 'OUT'));
+      expect(readFileSync(fromStdin, 'utf8')).toBe(readFileSync(fromFile, 'utf8'));
+    }
+    // The copy is removed.
+    expect(readdirSync(tmpdir()).filter((d) => d.startsWith('codeguide-input-')).length).toBe(before);
+  }, 120_000);
 
   it('tells a key that comes back without remembering keys that rise, as text or as numbers', () => {
     const keys = new ClosedKeys(4);
