@@ -12,7 +12,7 @@ import { isFault, isProblem, placeholderFor, type ReadItem, type RecordItem } fr
 import { fileTarget, isRegularDestination, ResultWriter, sameFile, streamTarget, WriteError, type OutputFormat } from '../io/output.ts';
 import { createProgress, PROGRESS_MIN_BYTES, type Progress } from '../io/progress.ts';
 import { detectFormat, INPUT_FORMATS, openInput, readItemBatches, replayable, type InputFormat, type OpenInput } from '../io/source.ts';
-import { Judge, NotGrouped, SHARD_MIN_BYTES, shardCount, type Validator, type Side } from '../io/judge.ts';
+import { Judge, NotGrouped, separable, SHARD_MIN_BYTES, shardCount, type Validator, type Side } from '../io/judge.ts';
 import type { DuckDbJudge } from './validate-duckdb.ts';
 import { monthOf, RunStats, summaryText } from '../report/stats.ts';
 import { args, load, loadPlanProfile, profileFor, UsageError, type CommandSpec, type Out } from './shared.ts';
@@ -86,9 +86,9 @@ export async function validateCommand(rest: string[], out: Out, err: Out): Promi
   const newWriter = (): ResultWriter => new ResultWriter(outPath === null ? streamTarget(out) : fileTarget(outPath), outFormat, detected === 'x12');
   let writer = newWriter();
   const stop = onInterrupt(() => writer, outPath, err);
-  // An input written to a file is first judged as it streams (Judge): when it is not grouped by member after
-  // all, what was written is dropped and the input is read again, to be judged in memory or in shards.
-  let stream = duckdb === null && !parquet && (values.shards === undefined || values.shards === 'auto') && outPath !== null && isRegularDestination(outPath);
+  // An input whose results go to a file is first judged as it streams (Judge): when it is not grouped by
+  // member after all, what was written is dropped and the input is read again, to be judged in memory or in shards.
+  let stream = duckdb === null && separable(validator) && (values.shards === undefined || values.shards === 'auto') && outPath !== null && isRegularDestination(outPath);
   // An input that cannot be opened again is copied as it is read, to be read again from the copy.
   const copy = stream && !input.regular ? replayable(input) : null;
   if (copy !== null) input = copy.input;

@@ -84,6 +84,11 @@ export function shardCount(option: unknown, size: number): number | null {
   return n;
 }
 
+/** Can the bundle judge lines apart by their cross-line key (shardKey, validateLine, createValidator), as streaming and shards need? */
+export function separable(validator: Validator): boolean {
+  return typeof validator.shardKey === 'function' && typeof validator.validateLine === 'function' && typeof validator.createValidator === 'function';
+}
+
 /** Records a group judged as the input streams may gather (with the records judged alone among them) before the input is judged another way. */
 export const STREAM_WINDOW = 1 << 14;
 /** Keys of judged groups remembered, to tell that a key comes back, when the keys come in no order (see ClosedKeys). */
@@ -112,7 +117,7 @@ export class Judge {
    * results here (`shards` is then not used).
    */
   constructor(private readonly validator: Validator, private readonly options: object, shards: number | null, private readonly sink: ResultSink, private readonly minBytes = SHARD_MIN_BYTES, stream?: ResultWriter) {
-    const canShard = typeof validator.shardKey === 'function' && typeof validator.validateLine === 'function' && typeof validator.createValidator === 'function';
+    const canShard = separable(validator);
     if (stream !== undefined && canShard) this.streamed = new Streamed(validator, options, sink, stream);
     else if (shards === null && canShard) this.held = [];
     else if (shards !== null && shards > 0 && canShard) this.sharded = new Sharded(validator, options, shards, sink);
