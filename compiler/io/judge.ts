@@ -214,6 +214,14 @@ function withSide(result: LineResult, side: Side | undefined | null): OutputResu
   return r;
 }
 
+/** A result as written: its input index, what the reader knew of its record; counted into the run's statistics. */
+function counted(sink: ResultSink, result: LineResult, index: number, side: Side | null): OutputResult {
+  result.index = index;
+  const r = withSide(result, side);
+  sink.stats.add(r, side?.month ?? null);
+  return r;
+}
+
 /** For a bundle without createValidator: gather the lines, then validate them at once. */
 function collecting(validator: Validator, options: object): { add(line: unknown): void; finish(): LineResult[] } {
   const lines: unknown[] = [];
@@ -283,10 +291,7 @@ class Streamed {
   }
 
   private emit(index: number, side: Side | null, result: LineResult): Promise<void> | undefined {
-    result.index = index;
-    const r = withSide(result, side);
-    this.sink.stats.add(r, side?.month ?? null);
-    return this.writer.write(r);
+    return this.writer.write(counted(this.sink, result, index, side));
   }
 }
 
@@ -349,11 +354,7 @@ class Sharded {
     const where = this.where[block]!;
     if (key === null) {
       where[index % WHERE_BLOCK] = this.n;
-      const result = this.validator.validateLine!(record, this.options);
-      result.index = index;
-      const r = withSide(result, side);
-      this.sink.stats.add(r, side?.month ?? null);
-      addResult(this.writers[this.n]!, this.sink.format.line(r));
+      addResult(this.writers[this.n]!, this.sink.format.line(counted(this.sink, this.validator.validateLine!(record, this.options), index, side)));
     } else {
       const s = shardOf(key, this.n);
       where[index % WHERE_BLOCK] = s;

@@ -78,19 +78,32 @@ function writeCsv(path: string, lines: Record<string, unknown>[]): string {
   return path;
 }
 
-/** Drive a Judge to the end, as validate does; the output text. */
-async function judged(lines: readonly unknown[], shards: number | null, minBytes?: number, bytesPerLine = 0): Promise<string> {
+/**
+ * Drive a Judge to the end, as validate does: the output text, how much of it was written before the input
+ * ended, and — judging as the input streams (`stream`) — the index of the record at which it gave up
+ * (NotGrouped), or -1.
+ */
+async function judged(lines: readonly unknown[], shards: number | null, o: { minBytes?: number; bytesPerLine?: number; stream?: boolean } = {}): Promise<{ text: string; early: number; gaveUpAt: number }> {
   let text = '';
   const writer = new ResultWriter(streamTarget({ write: (s) => { text += s; return true; } }), 'jsonl', false);
-  const judge = new Judge(bundleValidator as never, {}, shards, { stats: new RunStats(true), format: writer.format }, minBytes);
+  const judge = new Judge(bundleValidator as never, {}, shards, { stats: new RunStats(true), format: writer.format }, o.minBytes, o.stream ? writer : undefined);
+  expect(judge.streaming).toBe(o.stream === true);
   try {
-    lines.forEach((l, i) => judge.add(l, null, bytesPerLine * (i + 1)));
+    for (let i = 0; i < lines.length; i++) {
+      try {
+        await judge.add(lines[i], null, (o.bytesPerLine ?? 0) * (i + 1));
+      } catch (e) {
+        if (e instanceof NotGrouped) return { text, early: text.length, gaveUpAt: i };
+        throw e;
+      }
+    }
+    const early = text.length;
     await judge.write(writer);
     await writer.close();
+    return { text, early, gaveUpAt: -1 };
   } finally {
     judge.dispose();
   }
-  return text;
 }
 let bundleValidator: unknown;
 const asText = (results: readonly unknown[]) => results.map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -144,14 +157,14 @@ describe('validate in shards gives what validating at once gives', () => {
     const lines = generated(3000, 5);
     const want = asText(bundle.validate(lines));
     // Standard input: held until minBytes have been read, then sharded.
-    for (const minBytes of [1, 100_000, Infinity]) expect(await judged(lines, null, minBytes, 200)).toBe(want);
+    for (const minBytes of [1, 100_000, Infinity]) expect((await judged(lines, null, { minBytes, bytesPerLine: 200 })).text).toBe(want);
   });
 
   it('more records than one block of the record → shard table (70,000 lines, 5 shards)', async () => {
     const bundle = await bundleOf(DHCS);
     bundleValidator = bundle;
     const lines = generated(70_000, 3);
-    expect(await judged(lines, 5)).toBe(asText(bundle.validate(lines)));
+    expect((await judged(lines, 5)).text).toBe(asText(bundle.validate(lines)));
   });
 });
 
@@ -160,36 +173,8 @@ function byMember(lines: Record<string, unknown>[]): Record<string, unknown>[] {
   return [...lines].sort((a, b) => (a.memberId === b.memberId ? 0 : String(a.memberId) < String(b.memberId) ? -1 : 1));
 }
 
-/** Drive a Judge that judges as the input streams: the output text, and how much of it was written before the input ended. */
-async function streamed(lines: readonly unknown[]): Promise<{ text: string; early: number }> {
-  let text = '';
-  const writer = new ResultWriter(streamTarget({ write: (s) => { text += s; return true; } }), 'jsonl', false);
-  const judge = new Judge(bundleValidator as never, {}, 0, { stats: new RunStats(true), format: writer.format }, undefined, writer);
-  expect(judge.streaming).toBe(true);
-  for (const l of lines) {
-    const full = judge.add(l, null, 0);
-    if (full !== undefined) await full;
-  }
-  const early = text.length;
-  await judge.write(writer);
-  await writer.close();
-  return { text, early };
-}
-
-/** The index of the record at which streaming gives up (NotGrouped), or -1 when it never does. */
-async function givesUpAt(lines: readonly unknown[]): Promise<number> {
-  const writer = new ResultWriter(streamTarget({ write: () => true }), 'jsonl', false);
-  const judge = new Judge(bundleValidator as never, {}, 0, { stats: new RunStats(false), format: writer.format }, undefined, writer);
-  for (let i = 0; i < lines.length; i++) {
-    try {
-      await judge.add(lines[i], null, 0);
-    } catch (e) {
-      if (e instanceof NotGrouped) return i;
-      throw e;
-    }
-  }
-  return -1;
-}
+/** Where judging as the input streams gives up (judged). */
+const givesUpAt = async (lines: readonly unknown[]): Promise<number> => (await judged(lines, 0, { stream: true })).gaveUpAt;
 
 describe('judged as the input streams (an input grouped by member)', () => {
   beforeAll(async () => { bundleValidator = await bundleOf(DHCS); });
@@ -199,7 +184,8 @@ describe('judged as the input streams (an input grouped by member)', () => {
     for (const seed of [21, 22]) {
       // Blank member IDs (invalid, judged alone) fall between the groups and inside them.
       const lines = byMember(generated(4000, seed));
-      const { text, early } = await streamed(lines);
+      const { text, early, gaveUpAt } = await judged(lines, 0, { stream: true });
+      expect(gaveUpAt).toBe(-1);
       expect(text).toBe(asText(bundle.validate(lines)));
       // Most of it was written while the records were still coming.
       expect(early).toBeGreaterThan(text.length / 2);
@@ -250,8 +236,9 @@ describe('judged as the input streams (an input grouped by member)', () => {
         if (seen.has(m)) firstBack = i;
         seen.add((open = m));
       }
-      expect(await givesUpAt(lines)).toBe(firstBack);
-      if (firstBack === -1) expect((await streamed(lines)).text).toBe(asText(bundle.validate(lines)));
+      const { text, gaveUpAt } = await judged(lines, 0, { stream: true });
+      expect(gaveUpAt).toBe(firstBack);
+      if (firstBack === -1) expect(text).toBe(asText(bundle.validate(lines)));
       outcomes[firstBack === -1 ? 'streamed' : 'gaveUp']++;
     }
     expect(outcomes.streamed).toBeGreaterThan(5);
