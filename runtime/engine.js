@@ -315,6 +315,10 @@ export function startValidation(B, options) {
  * caller with more lines than memory can judge each shard on its own (one createValidator per shard) and put
  * the results back in input order. Null when the line changes and is changed by no other (a record that is
  * not valid, or an edition without cross-line rules): validateLine alone judges it.
+ *
+ * The key fields are read first on their own, as the quick record check reads them: when they are right the
+ * line has their key, whatever its other fields. A line that is not valid then has a key too, which is as
+ * good: it changes no other line's result and no other line changes its own, in whichever shard it is judged.
  * @param {Bundle} B
  * @param {unknown} raw
  * @param {unknown} [options]
@@ -323,6 +327,13 @@ export function startValidation(B, options) {
 export function shardKeyOf(B, raw, options) {
   const fields = editionAsOf(B, options).shard;
   if (fields === null) return null;
+  if (fields.length === 1) {
+    const v = readKeyField(raw, fields[0]);
+    if (v !== unreadable) return String(v);
+  } else {
+    const values = fields.map((f) => readKeyField(raw, f));
+    if (!values.includes(unreadable)) return JSON.stringify(values);
+  }
   /** @type {LineRecord | null} */
   let r = null;
   try {

@@ -19,6 +19,10 @@ import { _, comment, indent, join, name, type Code } from './codegen.ts';
 export const RECORD_CHECK_FUNCTION = 'checkRecord';
 /** The quick check it tries first. */
 const QUICK_CHECK_FUNCTION = 'checkRecordQuick';
+/** Can a value be read straight off the record (a plain object, no field name on Object.prototype)? */
+const QUICK_READABLE_FUNCTION = 'quickReadable';
+/** One field read as the quick check reads it (runtime engine shardKeyOf). */
+export const KEY_FIELD_FUNCTION = 'readKeyField';
 
 /** A field's locals: the value as read, and for dates and modifiers what it becomes. */
 const rawOf = (f: RecordField): Code => name(`raw_${f.name}`);
@@ -29,18 +33,19 @@ interface FieldCode { check: Code; value: Code }
 
 /**
  * `quick`: the code of the quick check (checkRecordQuick), which reads the field straight off a plain object
- * and gives up (returns null) at the first doubt instead of wording a problem; the guarded check then runs.
+ * and gives up (`giveUp`, by default returning null) at the first doubt instead of wording a problem; the
+ * guarded check then runs.
  */
-function fieldCode(f: RecordField, quick = false): FieldCode {
+function fieldCode(f: RecordField, quick = false, giveUp: Code = _`return null;`): FieldCode {
   const raw = rawOf(f);
   const val = valOf(f);
   const read = quick
     ? _`const ${raw} = ${f.required ? _`raw[${f.name}]` : _`absent(raw[${f.name}])`};`
     : _`const ${raw} = ${f.required ? _`readField(raw, ${f.name})` : _`readOptional(raw, ${f.name})`};`;
   /** What to do when the field cannot be read (never the case in the quick check: it keeps the chain's shape). */
-  const fail = (message: Code): Code => (quick ? _`return null;` : _`problems.push({ field: ${f.name}, message: ${message} });`);
+  const fail = (message: Code): Code => (quick ? giveUp : _`problems.push({ field: ${f.name}, message: ${message} });`);
   const unreadable = _`if (${raw} === unreadable) ${fail(_`${FIELD_PROBLEMS.unreadable(f)}`)}`;
-  const complain = (message: string | Code, got: Code = raw): Code => (quick ? _`return null;` : _`problem(problems, ${f.name}, ${message}, ${got});`);
+  const complain = (message: string | Code, got: Code = raw): Code => (quick ? giveUp : _`problem(problems, ${f.name}, ${message}, ${got});`);
   /** For an optional field, a test applies only when it is present. */
   const when = (test: Code): Code => (f.required ? _`(${test})` : _`(${raw} !== undefined && (${test}))`);
   const orNull = (x: Code): Code => (f.required ? x : _`${raw} === undefined ? null : ${x}`);
@@ -77,10 +82,7 @@ else if ${when(_`typeof ${val} !== "string" || !POS_FORM.test(${val})`)} ${compl
         value: orNull(val),
       };
     case 'date': {
-      const start = f.notBefore === undefined ? undefined : RECORD_FIELDS.find((x) => x.name === f.notBefore);
-      if (f.notBefore !== undefined && (!start || start.kind !== 'date' || !start.required || RECORD_FIELDS.indexOf(start) > RECORD_FIELDS.indexOf(f))) {
-        throw new Error(`fields: ${f.name} must come after the required date field ${f.notBefore}`);
-      }
+      const start = startOf(f);
       const order = start
         ? _`\nelse if ${when(_`${valOf(start)} >= 0 && ${val} < ${valOf(start)}`)} ${complain(_`${FIELD_PROBLEMS.beforeStart(f)} + shown(${rawOf(start)})`)}`
         : _``;
@@ -99,6 +101,45 @@ else if (${val} === BAD_MODIFIER) ${complain(FIELD_PROBLEMS.badModifier(f))}`,
         value: val,
       };
   }
+}
+
+/** The required date field a date field must not be before (its check reads that field's locals), if any. */
+function startOf(f: RecordField): RecordField | undefined {
+  if (f.notBefore === undefined) return undefined;
+  const start = RECORD_FIELDS.find((x) => x.name === f.notBefore);
+  if (!start || start.kind !== 'date' || !start.required || RECORD_FIELDS.indexOf(start) > RECORD_FIELDS.indexOf(f)) {
+    throw new Error(`fields: ${f.name} must come after the required date field ${f.notBefore}`);
+  }
+  return start;
+}
+
+/**
+ * `function readKeyField(raw, name)`: one field of a record, read and normalised as the quick check reads it,
+ * or `unreadable` at the first doubt (not a plain object, a wrong value, a throwing getter). A date that must
+ * not be before another is read with that one.
+ */
+function emitKeyFieldReader(): Code {
+  const giveUp = _`return unreadable;`;
+  const cases = RECORD_FIELDS.map((f) => {
+    const start = startOf(f);
+    const checks = [...(start ? [fieldCode(start, true, giveUp).check] : []), fieldCode(f, true, giveUp).check];
+    return _`case ${f.name}: {
+${indent(join(checks, '\n'))}
+  return ${fieldCode(f, true, giveUp).value};
+}`;
+  });
+  return _`${comment('One field as the quick check reads it (its normalised value), or unreadable at the first doubt.')}
+function ${name(KEY_FIELD_FUNCTION)}(raw, field) {
+  if (!${name(QUICK_READABLE_FUNCTION)}(raw)) return unreadable;
+  try {
+    switch (field) {
+${indent(join(cases, '\n'), 3)}
+    }
+  } catch {
+    return unreadable;
+  }
+  return unreadable;
+}`;
 }
 
 /**
@@ -127,7 +168,7 @@ ${indent(join(record, '\n'))}
   };
   return _`${comment('Check one input record and normalise it (generated from the record field table). Never throws.')}
 function ${name(RECORD_CHECK_FUNCTION)}(raw, problems) {
-  if (plainObject(raw) && ${join(RECORD_FIELDS.map((f) => _`!(${f.name} in Object.prototype)`), ' && ')}) {
+  if (${name(QUICK_READABLE_FUNCTION)}(raw)) {
     const quick = ${name(QUICK_CHECK_FUNCTION)}(raw);
     if (quick !== null) return quick;
   }
@@ -147,7 +188,14 @@ ${indent(finish(true), 2)}
   } catch {
     return null;
   }
-}`;
+}
+
+${comment('Is the record a plain object whose fields can be read straight off it (Object.prototype holds none of their names)?')}
+function ${name(QUICK_READABLE_FUNCTION)}(raw) {
+  return plainObject(raw) && ${join(RECORD_FIELDS.map((f) => _`!(${f.name} in Object.prototype)`), ' && ')};
+}
+
+${emitKeyFieldReader()}`;
 }
 
 /**

@@ -326,8 +326,10 @@ describe('the bundle\'s shardKey', () => {
   it('separates lines that never meet: validating each shard alone gives validate()\'s results', async () => {
     const bundle = (await bundleOf(DHCS)) as Awaited<ReturnType<typeof bundleOf>> & { shardKey(l: unknown, o?: unknown): string | null };
     for (const seed of [1, 2, 3]) {
-      const lines = generated(2000, seed);
+      // Lines not valid in a field other than the member's have that member's key: judged in its shard, they come out as judged with all lines.
+      const lines = generated(2000, seed).map((l, i) => (i % 37 === 5 ? { ...l, units: -1 } : i % 41 === 7 ? { ...l, serviceDate: '2024-02-30' } : l));
       const want = bundle.validate(lines);
+      expect(want.filter((r) => r.status === 'invalid').length).toBeGreaterThan(100);
       const shards = new Map<string, number[]>();
       lines.forEach((l, i) => {
         const key = bundle.shardKey(l) ?? `alone ${i}`;
@@ -350,6 +352,23 @@ describe('the bundle\'s shardKey', () => {
     const a = generated(2, 9).map((l) => ({ ...l, memberId: 'M7' }));
     expect(bundle.shardKey(a[0])).toBe(bundle.shardKey(a[1]));
     expect(bundle.shardKey(a[0])).not.toBeNull();
+  });
+
+  it('reads the key on its own: the same whether the record is read straight off or through its guards, null when the key cannot be read', async () => {
+    const bundle = (await bundleOf(DHCS)) as unknown as { shardKey(l: unknown, o?: unknown): string | null };
+    for (const l of generated(300, 10).filter((x) => x.memberId !== '   ')) {
+      const key = bundle.shardKey(l);
+      expect(key).not.toBeNull();
+      // Another field wrong: the same key (the line is judged alone or in its member's shard, the same either way).
+      expect(bundle.shardKey({ ...l, units: 'many' })).toBe(key);
+      // Not a plain object: read by the guarded check, to the same key.
+      expect(bundle.shardKey(Object.assign(Object.create(null), l))).toBe(key);
+      expect(bundle.shardKey(new Proxy({ ...l }, {}))).toBe(key);
+      // The key's own field wrong or unreadable: null.
+      expect(bundle.shardKey({ ...l, memberId: ' \t' })).toBeNull();
+      expect(bundle.shardKey({ ...l, memberId: 7 })).toBeNull();
+      expect(bundle.shardKey(Object.defineProperty({ ...l }, 'memberId', { get() { throw new Error('no'); } }))).toBeNull();
+    }
   });
 });
 
