@@ -71,14 +71,14 @@ function fieldCode(f: RecordField, quick = false, giveUp: Code = _`return null;`
     case 'number':
       return simple(_`typeof ${raw} !== "number" || !Number.isFinite(${raw}) || ${raw} ${f.positive ? _`<=` : _`<`} 0`, f.positive ? raw : zero);
     case 'code':
-      return simple(_`typeof ${raw} !== "string" || !CODE_FORM.test(${raw})`, _`${raw}.toUpperCase()`);
+      return simple(_`typeof ${raw} !== "string" || !lettersOrDigits(${raw}, 5)`, _`${raw}.toUpperCase()`);
     case 'placeOfService':
       // A whole number 0-99 (as some systems write it) is read as its two-digit code.
       return {
         check: _`${read}
 const ${val} = typeof ${raw} === "number" && Number.isInteger(${raw}) && ${raw} >= 0 && ${raw} <= 99 ? String(${raw}).padStart(2, "0") : ${raw};
 ${unreadable}
-else if ${when(_`typeof ${val} !== "string" || !POS_FORM.test(${val})`)} ${complain(requirement(f))}`,
+else if ${when(_`typeof ${val} !== "string" || !twoDigits(${val})`)} ${complain(requirement(f))}`,
         value: orNull(val),
       };
     case 'date': {

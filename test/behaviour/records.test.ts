@@ -139,6 +139,25 @@ describe('the quick path and the guarded path', () => {
     }
   });
 
+  it('codes, modifiers and places of service: every UTF-16 code unit in every position is judged as the table check judges it', () => {
+    const base = line({ procedureCode: 'G9008', modifiers: ['U1'], placeOfService: '11' }) as Record<string, unknown>;
+    let accepted = 0;
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const raw of [
+        { ...base, procedureCode: `G900${ch}` }, { ...base, procedureCode: `${ch}9008` },
+        { ...base, modifiers: [`U${ch}`] }, { ...base, modifiers: [`${ch}1`] },
+        { ...base, placeOfService: `1${ch}` }, { ...base, placeOfService: `${ch}1` },
+      ]) {
+        const { generated, table } = both(raw);
+        if ((generated.line === null) !== (table.line === null)) expect({ c, raw, generated }).toEqual({ c, raw, generated: table });
+        if (generated.line !== null) accepted++;
+      }
+    }
+    // Letters and digits where the forms take them: 62 code units in each of the four code and modifier positions, 10 in each place-of-service one.
+    expect(accepted).toBe(4 * 62 + 2 * 10);
+  });
+
   it('a getter that throws on the second read gives one answer, not two', () => {
     let reads = 0;
     const raw = { ...line({ procedureCode: 'G9008' }) } as Record<string, unknown>;
