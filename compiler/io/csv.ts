@@ -22,9 +22,51 @@ export function csvValue(field: RecordField | undefined, cell: string): unknown 
 /** csvValue of a cell already trimmed. */
 function valueOf(field: RecordField | undefined, v: string): unknown {
   if (field === undefined) return v;
-  if (field.kind === 'modifiers') return v.startsWith('[') ? parseJsonOr(v) : v.split(/[\s|;,]+/).filter(Boolean);
-  if ((field.kind === 'integer' || field.kind === 'number') && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) return Number(v);
+  if (field.kind === 'modifiers') return v.startsWith('[') ? parseJsonOr(v) : modifierList(v);
+  if ((field.kind === 'integer' || field.kind === 'number') && isDecimal(v)) return Number(v);
   return v;
+}
+
+/** Modifiers written in one cell, apart by white space, `|`, `;` or `,` (a cell of letters and digits only is one modifier). */
+function modifierList(v: string): string[] {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return v.split(/[\s|;,]+/).filter(Boolean);
+  }
+  return [v];
+}
+
+/**
+ * Is the text a decimal number as CSV cells write them: an optional sign, digits with an optional point (or a
+ * point and digits), an optional exponent? The same as /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, read once.
+ */
+export function isDecimal(v: string): boolean {
+  const n = v.length;
+  let at = 0;
+  const sign = v.charCodeAt(0);
+  if (sign === 43 || sign === 45) at++;
+  const from = at;
+  while (at < n && isDigit(v.charCodeAt(at))) at++;
+  const whole = at - from;
+  let fraction = 0;
+  if (at < n && v.charCodeAt(at) === 46) {
+    at++;
+    while (at < n && isDigit(v.charCodeAt(at))) { at++; fraction++; }
+  }
+  if (whole === 0 && fraction === 0) return false;
+  if (at < n && (v.charCodeAt(at) | 32) === 101) {
+    at++;
+    const s = v.charCodeAt(at);
+    if (s === 43 || s === 45) at++;
+    const exponent = at;
+    while (at < n && isDigit(v.charCodeAt(at))) at++;
+    if (at === exponent) return false;
+  }
+  return at === n;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 function parseJsonOr(text: string): unknown {

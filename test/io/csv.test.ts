@@ -1,6 +1,7 @@
 /** The CSV reader: RFC 4180 through csv-parse; one item per row, problems naming their row. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../../compiler/io/csv.ts';
+import { csvValue, isDecimal, readCsv } from '../../compiler/io/csv.ts';
 import { RECORD_FIELDS } from '../../compiler/fields.ts';
 import { chunked, collect } from './helpers.ts';
 
@@ -58,5 +59,21 @@ describe('CSV reader', () => {
   it('only a header: no records', async () => {
     expect(await read(`${HEADER}\n`)).toEqual([]);
     expect(await read('')).toEqual([]);
+  });
+});
+
+describe('CSV cells', () => {
+  // Read by hand for speed; held here to the regular expressions that say what they mean.
+  it('a number is what the decimal pattern says is one', () => {
+    const pattern = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+    const text = fc.array(fc.constantFrom(...'0123456789+-.eE x'), { maxLength: 8 }).map((a) => a.join(''));
+    fc.assert(fc.property(text, (v) => isDecimal(v) === pattern.test(v)), { numRuns: 20000 });
+    for (const v of ['', '.', '+', '1.', '.5', '1e', '1e5', '+.e1', '.e1', '1.e1', '-.5E+3', '1..2', 'e5']) expect(isDecimal(v)).toBe(pattern.test(v));
+  });
+
+  it('modifiers split where the separator pattern splits them', () => {
+    const field = RECORD_FIELDS.find((f) => f.kind === 'modifiers')!;
+    const text = fc.array(fc.constantFrom('U', '1', 'g', 'Q', ' ', '|', ';', ',', '\t', '\u00a0', '-', 'é'), { minLength: 1, maxLength: 9 }).map((a) => a.join('').trim()).filter((v) => v !== '' && !v.startsWith('['));
+    fc.assert(fc.property(text, (v) => { expect(csvValue(field, v)).toEqual(v.split(/[\s|;,]+/).filter(Boolean)); }), { numRuns: 20000 });
   });
 });
