@@ -131,7 +131,8 @@ export declare function createValidator(options?: ValidateOptions): { add(line: 
 /**
  * For inputs larger than memory: lines whose shard keys differ never change each other's results, so each
  * shard can be validated on its own (one createValidator per shard, results put back in input order).
- * Null: the line changes and is changed by no other; validateLine judges it alone.
+ * Null: the line changes and is changed by no other; validateLine judges it alone. A line whose key fields
+ * are right has their key even when another field is wrong (it is judged invalid, the same in any shard).
  */
 export declare function shardKey(line: unknown, options?: ValidateOptions): string | null;
 /** Judge one line with its line-level rules only. */

@@ -12,7 +12,7 @@
  *
  * In memory, every record goes to one `createValidator` and the results come when the input ends. In shards
  * (a large input), each record is written to the temporary shard of its cross-line key (`shardKey`); a
- * record no other line can change (`shardKey` null: not a valid record, or no cross-line rules) is judged at
+ * record no other line can change (`shardKey` null: its key cannot be read, or no cross-line rules) is judged at
  * once with `validateLine`. A JSON Lines record goes to its shard as the line's own text (the reader's first
  * parse already checked it). When the input ends each shard is judged on its own: its results are counted
  * and written to a file as the output text itself. The results are then copied back in input order, bytes
