@@ -22,7 +22,7 @@ const QUICK_CHECK_FUNCTION = 'checkRecordQuick';
 /** Can a value be read straight off the record (a plain object, no field name on Object.prototype)? */
 const QUICK_READABLE_FUNCTION = 'quickReadable';
 /** One field read as the quick check reads it (runtime engine shardKeyOf). */
-export const KEY_FIELD_FUNCTION = 'readKeyField';
+const KEY_FIELD_FUNCTION = 'readKeyField';
 
 /** A field's locals: the value as read, and for dates and modifiers what it becomes. */
 const rawOf = (f: RecordField): Code => name(`raw_${f.name}`);
@@ -122,10 +122,11 @@ function emitKeyFieldReader(): Code {
   const giveUp = _`return unreadable;`;
   const cases = RECORD_FIELDS.map((f) => {
     const start = startOf(f);
-    const checks = [...(start ? [fieldCode(start, true, giveUp).check] : []), fieldCode(f, true, giveUp).check];
+    const field = fieldCode(f, true, giveUp);
+    const checks = [...(start ? [fieldCode(start, true, giveUp).check] : []), field.check];
     return _`case ${f.name}: {
 ${indent(join(checks, '\n'))}
-  return ${fieldCode(f, true, giveUp).value};
+  return ${field.value};
 }`;
   });
   return _`${comment('One field as the quick check reads it (its normalised value), or unreadable at the first doubt.')}

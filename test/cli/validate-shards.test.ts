@@ -6,16 +6,17 @@
  * shardKey must really separate lines that never meet; and nothing is left in the temporary folder.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { compileBundle } from '../../compiler/compile.ts';
+import { loadBundle } from '../../compiler/examples.ts';
 import { ClosedKeys, Judge, NotGrouped, shardCount, SHARD_MIN_BYTES, STREAM_WINDOW } from '../../compiler/io/judge.ts';
 import { decodeEntry, encodeEntry, shardOf } from '../../compiler/io/shards.ts';
 import { ResultWriter, streamTarget } from '../../compiler/io/output.ts';
 import { RunStats } from '../../compiler/report/stats.ts';
-import { dayOf } from '../conformance/backends.ts';
+import { CONFORMANCE_GUIDANCE, dayOf } from '../conformance/backends.ts';
 import { bundleOf, DHCS, mustLoad, runCli } from '../helpers.ts';
 import { write837 } from '../tools/make-837.ts';
 import { prng } from '../tools/prng.ts';
@@ -368,6 +369,45 @@ describe('the bundle\'s shardKey', () => {
       expect(bundle.shardKey({ ...l, memberId: ' \t' })).toBeNull();
       expect(bundle.shardKey({ ...l, memberId: 7 })).toBeNull();
       expect(bundle.shardKey(Object.defineProperty({ ...l }, 'memberId', { get() { throw new Error('no'); } }))).toBeNull();
+    }
+  });
+});
+
+describe('the shardKey of groups keyed on two fields', () => {
+  it('reads both alone, gives the guarded reading\'s key, and separates only lines that never meet', async () => {
+    // The conformance rule set with its one cross-line rule looking in memberPlan (member and plan) instead.
+    const work = mkdtempSync(join(tmpdir(), 'codeguide-shardkey-'));
+    const dir = join(work, 'conformance-guidance');
+    try {
+      cpSync(CONFORMANCE_GUIDANCE, dir, { recursive: true });
+      const rules = join(dir, '1.0', 'rules.yaml');
+      writeFileSync(rules, readFileSync(rules, 'utf8').replace('over: memberDay', 'over: memberPlan').replaceAll('any(memberDay,', 'any(memberPlan,'));
+      const bundle = (await loadBundle(compileBundle(mustLoad(dir)).js)) as unknown as { validate(l: unknown[]): { status: string }[]; shardKey(l: unknown): string | null };
+      const base = { claimId: 'C1', lineNumber: 1, memberId: 'M1', serviceDate: '2024-04-01', procedureCode: 'T2040', modifiers: ['U6'], units: 1 };
+      expect(bundle.shardKey({ ...base, planId: 'P1' })).toBe(JSON.stringify(['M1', 'P1']));
+      expect(bundle.shardKey(base)).toBe(JSON.stringify(['M1', null]));
+      for (const l of [base, { ...base, planId: 'P1' }]) {
+        expect(bundle.shardKey({ ...l, units: 0 })).toBe(bundle.shardKey(l));
+        expect(bundle.shardKey(Object.assign(Object.create(null), l))).toBe(bundle.shardKey(l));
+        expect(bundle.shardKey({ ...l, memberId: '  ' })).toBeNull();
+        expect(bundle.shardKey({ ...l, planId: 5 })).toBeNull();
+      }
+      // Drawn lines of 40 members and two plans or none (some not valid): each shard judged alone gives validate()'s results.
+      const rand = prng(77);
+      const lines = Array.from({ length: 400 }, (_, i) => ({
+        ...base, claimId: `C${i}`, memberId: `M${Math.floor(rand() * 40)}`, serviceDate: dayOf(Math.floor(rand() * 3)),
+        procedureCode: rand() < 0.5 ? 'T2040' : 'T2050', units: rand() < 0.05 ? 0 : 1, ...(rand() < 0.5 ? { planId: `P${Math.floor(rand() * 2)}` } : {}),
+      }));
+      const want = bundle.validate(lines);
+      expect(new Set(want.map((r) => r.status))).toEqual(new Set(['accepted', 'rejected', 'invalid']));
+      const shards = new Map<string, number[]>();
+      lines.forEach((l, i) => { const key = bundle.shardKey(l) ?? `alone ${i}`; shards.set(key, [...(shards.get(key) ?? []), i]); });
+      expect(shards.size).toBe(new Set(lines.map((l) => JSON.stringify([l.memberId, l.planId ?? null]))).size);
+      const got = new Array(lines.length);
+      for (const indexes of shards.values()) bundle.validate(indexes.map((i) => lines[i])).forEach((r, k) => { got[indexes[k]!] = { ...r, index: indexes[k] }; });
+      expect(got).toEqual(want);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });
