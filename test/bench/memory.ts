@@ -8,11 +8,14 @@
  * on each size, to weigh judging in memory against shards. The members' lines
  * come in random order (judged in shards) and grouped by member, as in a file
  * sorted by member (judged as it streams); BENCH_MEMORY_ORDER (random,grouped)
- * picks. Run by
+ * picks. The output of every run at the smallest size (1M by default) is
+ * compared byte for byte with judging everything in memory (`--shards 0`), and
+ * the bench stops if they differ. Run by
  * `npm run bench`, or alone: `node --import tsx test/bench/memory.ts`.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,17 +52,24 @@ async function writeLines(path: string, n: number, grouped: boolean): Promise<vo
   await new Promise<void>((r) => out.end(buf, () => r()));
 }
 
-/** Run the built CLI in a child process: seconds and peak RSS (MB). */
-function validate(bundle: string, input: string, shards: string): { seconds: number; rssMB: number } {
+/** Run the built CLI in a child process, results to `out`: seconds and peak RSS (MB). */
+function validate(bundle: string, input: string, shards: string, out = join(work, 'out.jsonl')): { seconds: number; rssMB: number } {
   const script = `const { main } = await import(${JSON.stringify(CLI)}); const quiet = { write: () => true };
 const code = await main(process.argv.slice(1), quiet, quiet);
 process.stdout.write(JSON.stringify({ code, maxRSS: process.resourceUsage().maxRSS }));`;
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'validate', '--bundle', bundle, '--shards', shards, '--out', join(work, 'out.jsonl'), input], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'validate', '--bundle', bundle, '--shards', shards, '--out', out, input], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const got = JSON.parse(r.stdout || '{}') as { code?: number; maxRSS?: number };
   if (got.code === undefined || got.code > 1) throw new Error(`validate failed: ${r.stderr}`);
   return { seconds, rssMB: got.maxRSS! / 1024 };
+}
+
+/** The SHA-256 of a file and its size, read as a stream (the files are larger than is worth holding). */
+async function digest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `${hash.digest('hex')} (${statSync(path).size.toLocaleString('en-US')} bytes)`;
 }
 
 try {
@@ -81,6 +91,15 @@ try {
         const r = { seconds: [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!.seconds, rssMB: Math.max(...runs.map((x) => x.rssMB)) };
         if (shards === SHARDS[0]) seconds.push(r.seconds);
         console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${SHARDS.length > 1 ? `--shards ${shards.padEnd(5)} ` : ''}${r.seconds.toFixed(1).padStart(7)} s${runs.length > 1 ? ` (median of ${runs.length})` : ''}  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+        if (n === Math.min(...SIZES) && shards !== '0') {
+          // The same results as judging everything at once, in memory.
+          const inMemory = join(work, 'out-in-memory.jsonl');
+          validate(bundle, input, '0', inMemory);
+          const [got, want] = [await digest(join(work, 'out.jsonl')), await digest(inMemory)];
+          if (got !== want) throw new Error(`--shards ${shards} wrote ${got}, judging in memory (--shards 0) ${want}`);
+          console.log(`${''.padStart(18)}output byte for byte that of judging in memory (--shards 0): sha256 ${got}`);
+          rmSync(inMemory, { force: true });
+        }
       }
       rmSync(input, { force: true });
     }
