@@ -6,9 +6,9 @@
  * As it streams (an input grouped by cross-line key, e.g. sorted by member): the records of one key are
  * gathered while they come one after another, and judged as soon as a record of another key comes; their
  * results, and those of the records judged alone among them, are written at once. Memory holds one group.
- * When a key comes back after its group was judged (the input is not grouped), or one group grows past
- * STREAM_WINDOW records, `add` throws NotGrouped: what was written is void, and the caller starts again,
- * in memory or in shards.
+ * When a key comes back after its group was judged (the input is not grouped; a line that is not valid is
+ * judged alone instead), or one group grows past STREAM_WINDOW records, `add` throws NotGrouped: what was
+ * written is void, and the caller starts again, in memory or in shards.
  *
  * In memory, every record goes to one `createValidator` and the results come when the input ends. In shards
  * (a large input), each record is written to the temporary shard of its cross-line key (`shardKey`); a
@@ -248,6 +248,16 @@ class Streamed {
       if (this.key === null) return this.emit(index, side, result);
       this.hold(index, side, result);
       return undefined;
+    }
+    if (key !== this.key && !this.closed.isNew(key)) {
+      // A key that comes back means the input is not grouped, unless the line is not valid: then it meets no
+      // other line (shardKey gives a line whose key fields are right their key), and is judged alone.
+      const result = this.validator.validateLine!(record, this.options);
+      if (result.status === 'invalid') {
+        if (this.key === null) return this.emit(index, side, result);
+        this.hold(index, side, result);
+        return undefined;
+      }
     }
     let full: Promise<void> | undefined;
     if (key !== this.key) {

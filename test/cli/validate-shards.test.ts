@@ -208,6 +208,21 @@ describe('judged as the input streams (an input grouped by member)', () => {
     expect(await givesUpAt(one)).toBe(STREAM_WINDOW);
   });
 
+  it('a line that is not valid never gives up, whichever member it names: it is judged alone', async () => {
+    const bundle = await bundleOf(DHCS);
+    const sorted = byMember(generated(2000, 25)).filter((l) => l.memberId !== '   ');
+    const first = sorted[0]!;
+    const last = sorted[sorted.length - 1]!;
+    const middle = sorted.findIndex((l, i) => i > 0 && l.memberId === sorted[i - 1]!.memberId && l.memberId !== first.memberId);
+    // The first member's lines again, not valid: after the last group, and inside another member's group.
+    const lines = [...sorted.slice(0, middle), { ...first, units: 0 }, ...sorted.slice(middle), { ...first, serviceDate: '2024-02-30' }, { ...last, units: -1 }];
+    const { text, gaveUpAt } = await judged(lines, 0, { stream: true });
+    expect(gaveUpAt).toBe(-1);
+    expect(text).toBe(asText(bundle.validate(lines)));
+    // The same line valid does give up.
+    expect(await givesUpAt([...sorted, { ...first }])).toBe(sorted.length);
+  });
+
   it('drawn orders: grouped inputs stream to the output of judging at once; any other gives up where a member first comes back', async () => {
     const bundle = await bundleOf(DHCS);
     const material = generated(3000, 31);
