@@ -115,23 +115,25 @@ function startOf(f: RecordField): RecordField | undefined {
 
 /**
  * `function readKeyField(raw, name)`: one field of a record, read and normalised as the quick check reads it,
- * or `unreadable` at the first doubt (not a plain object, a wrong value, a throwing getter). A date that must
- * not be before another is read with that one.
+ * or `unreadable` at the first doubt (not a plain object, the field's name on Object.prototype, a wrong
+ * value, a throwing getter). A date that must not be before another is read with that one.
  */
 function emitKeyFieldReader(): Code {
   const giveUp = _`return unreadable;`;
   const cases = RECORD_FIELDS.map((f) => {
     const start = startOf(f);
+    const read = start ? [start, f] : [f];
     const field = fieldCode(f, true, giveUp);
-    const checks = [...(start ? [fieldCode(start, true, giveUp).check] : []), field.check];
+    const checks = read.map((r) => (r === f ? field : fieldCode(r, true, giveUp)).check);
     return _`case ${f.name}: {
+  if (${join(read.map((r) => _`${r.name} in Object.prototype`), ' || ')}) return unreadable;
 ${indent(join(checks, '\n'))}
   return ${field.value};
 }`;
   });
   return _`${comment('One field as the quick check reads it (its normalised value), or unreadable at the first doubt.')}
 function ${name(KEY_FIELD_FUNCTION)}(raw, field) {
-  if (!${name(QUICK_READABLE_FUNCTION)}(raw)) return unreadable;
+  if (!plainObject(raw)) return unreadable;
   try {
     switch (field) {
 ${indent(join(cases, '\n'), 3)}

@@ -243,24 +243,15 @@ class Streamed {
 
   add(index: number, record: unknown, side: Side | null): Promise<void> | undefined {
     const key = side?.problem === undefined ? this.validator.shardKey!(record, this.options) : null;
-    if (key === null) {
-      const result = this.validator.validateLine!(record, this.options);
-      if (this.key === null) return this.emit(index, side, result);
-      this.hold(index, side, result);
-      return undefined;
-    }
-    if (key !== this.key && !this.closed.isNew(key)) {
-      // A key that comes back means the input is not grouped, unless the line is not valid: then it meets no
-      // other line (shardKey gives a line whose key fields are right their key), and is judged alone.
-      const result = this.validator.validateLine!(record, this.options);
-      if (result.status === 'invalid') {
-        if (this.key === null) return this.emit(index, side, result);
-        this.hold(index, side, result);
-        return undefined;
-      }
-    }
+    if (key === null) return this.alone(index, side, this.validator.validateLine!(record, this.options));
     let full: Promise<void> | undefined;
     if (key !== this.key) {
+      if (!this.closed.isNew(key)) {
+        // A key that comes back means the input is not grouped, unless the line is not valid: then it meets
+        // no other line (shardKey gives a line whose key fields are right their key), and is judged alone.
+        const result = this.validator.validateLine!(record, this.options);
+        if (result.status === 'invalid') return this.alone(index, side, result);
+      }
       if (this.key !== null) {
         this.closed.close(this.key);
         full = this.judgeGroup();
@@ -277,6 +268,13 @@ class Streamed {
   /** The input ended: judge the open group. */
   async end(): Promise<void> {
     if (this.key !== null) await this.judgeGroup();
+  }
+
+  /** A record judged alone: written at once, or held in its place while a group is open. */
+  private alone(index: number, side: Side | null, result: LineResult): Promise<void> | undefined {
+    if (this.key === null) return this.emit(index, side, result);
+    this.hold(index, side, result);
+    return undefined;
   }
 
   private hold(index: number, side: Side | null, result: LineResult | null): void {

@@ -385,6 +385,17 @@ describe('the bundle\'s shardKey', () => {
       expect(bundle.shardKey({ ...l, memberId: 7 })).toBeNull();
       expect(bundle.shardKey(Object.defineProperty({ ...l }, 'memberId', { get() { throw new Error('no'); } }))).toBeNull();
     }
+    // A key field's name on Object.prototype is not read as a missing field's value; another field's name changes nothing.
+    const { memberId, ...noMember } = generated(1, 11)[0]!;
+    for (const name of ['memberId', 'amount']) {
+      Object.defineProperty(Object.prototype, name, { value: 'M9', configurable: true, writable: true });
+      try {
+        expect(bundle.shardKey(noMember)).toBeNull();
+        expect(bundle.shardKey({ ...noMember, memberId })).toBe(String(memberId));
+      } finally {
+        delete (Object.prototype as Record<string, unknown>)[name];
+      }
+    }
   });
 });
 
