@@ -23,7 +23,7 @@ import type { LineResult } from '../interpret.ts';
 import { monthOf, type RunStats } from '../report/stats.ts';
 import { problemResult, type Origin } from './items.ts';
 import type { OutputResult, ResultFormat, ResultWriter } from './output.ts';
-import { encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, shardOf } from './shards.ts';
+import { boundHeapGrowth, encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, shardOf } from './shards.ts';
 
 /** What validate needs of a bundle. */
 export interface Validator {
@@ -44,7 +44,7 @@ export interface ResultSink { stats: RunStats; format: ResultFormat }
  * Inputs at least this large are judged in shards (`--shards auto`). Measured with the DHCS bundle on
  * generated JSON Lines (170 bytes a line; test/bench/memory.ts): judged in memory, the peak RSS is about
  * 85 MB + 4.7 × the input (17 MB: 168 MB; 34 MB: 258 MB; 85 MB: 483 MB), while shards hold it near
- * 170–240 MB whatever the size (10,000,000 lines: 238 MB). Shards cost a little more time (34 MB: 2.3 s
+ * 160–230 MB whatever the size (10,000,000 lines: 213 MB, with the heap bounded as boundHeapGrowth says). Shards cost a little more time (34 MB: 2.3 s
  * against 2.1 s), so memory is used only up to where its peak stays well under the 256 MB the CLI keeps
  * to for any input (records with longer text than these take more memory per byte).
  */
@@ -347,6 +347,7 @@ function aboveAsNumber(a: string, b: string): boolean {
  */
 class Sharded {
   private readonly folder = new ShardFolder();
+  private readonly unboundHeap = boundHeapGrowth();
   private readonly writers: EntryWriter[];
   /** Per record, the file its result comes from: blocks of WHERE_BLOCK records (two bytes each, never copied to grow). */
   private readonly where: Uint16Array[] = [];
@@ -432,6 +433,7 @@ class Sharded {
 
   dispose(): void {
     this.folder.remove();
+    this.unboundHeap();
   }
 }
 
