@@ -10,7 +10,10 @@
  * sorted by member (judged as it streams); BENCH_MEMORY_ORDER (random,grouped)
  * picks. The output of every run at the smallest size (1M by default) is
  * compared byte for byte with judging everything in memory (`--shards 0`), and
- * the bench stops if they differ. Run by
+ * the bench stops if they differ. Each run's user and system CPU time are
+ * printed too, and their 10M/1M ratios: on a virtual machine, the system time
+ * of writing temporary files and output grows faster than the lines (fresh
+ * file pages cost the kernel far more than reused ones). Run by
  * `npm run bench`, or alone: `node --import tsx test/bench/memory.ts`.
  */
 import { spawnSync } from 'node:child_process';
@@ -52,17 +55,20 @@ async function writeLines(path: string, n: number, grouped: boolean): Promise<vo
   await new Promise<void>((r) => out.end(buf, () => r()));
 }
 
-/** Run the built CLI in a child process, results to `out`: seconds and peak RSS (MB). */
-function validate(bundle: string, input: string, shards: string, out = join(work, 'out.jsonl')): { seconds: number; rssMB: number } {
+interface Run { seconds: number; rssMB: number; user: number; system: number }
+
+/** Run the built CLI in a child process, results to `out`: seconds, peak RSS (MB), user and system CPU seconds. */
+function validate(bundle: string, input: string, shards: string, out = join(work, 'out.jsonl')): Run {
   const script = `const { main } = await import(${JSON.stringify(CLI)}); const quiet = { write: () => true };
 const code = await main(process.argv.slice(1), quiet, quiet);
-process.stdout.write(JSON.stringify({ code, maxRSS: process.resourceUsage().maxRSS }));`;
+const u = process.resourceUsage();
+process.stdout.write(JSON.stringify({ code, maxRSS: u.maxRSS, user: u.userCPUTime, system: u.systemCPUTime }));`;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, 'validate', '--bundle', bundle, '--shards', shards, '--out', out, input], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const got = JSON.parse(r.stdout || '{}') as { code?: number; maxRSS?: number };
+  const got = JSON.parse(r.stdout || '{}') as { code?: number; maxRSS?: number; user?: number; system?: number };
   if (got.code === undefined || got.code > 1) throw new Error(`validate failed: ${r.stderr}`);
-  return { seconds, rssMB: got.maxRSS! / 1024 };
+  return { seconds, rssMB: got.maxRSS! / 1024, user: got.user! / 1e6, system: got.system! / 1e6 };
 }
 
 /** The SHA-256 of a file and its size, read as a stream (the files are larger than is worth holding). */
@@ -78,7 +84,7 @@ try {
   if (compiled.status !== 0) throw new Error(`compile failed (run npm run build first): ${compiled.stderr}`);
   console.log('codeguide memory bench: validate --out over generated JSON Lines, the built command in its own process');
   for (const order of ORDERS) {
-    const seconds: number[] = [];
+    const timed: Run[] = [];
     console.log(order === 'grouped' ? 'each member\'s lines one after another (judged as the input streams):' : 'members in random order (judged in shards):');
     for (const n of SIZES) {
       const input = join(work, `lines-${n}.jsonl`);
@@ -88,9 +94,9 @@ try {
         // Smaller sizes run three times (median time, highest peak): a short run's time moves most with the
         // load of a shared machine, and it is the divisor of the linearity ratio.
         const runs = Array.from({ length: n === Math.max(...SIZES) ? 1 : 3 }, () => validate(bundle, input, shards));
-        const r = { seconds: [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!.seconds, rssMB: Math.max(...runs.map((x) => x.rssMB)) };
-        if (shards === SHARDS[0]) seconds.push(r.seconds);
-        console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${SHARDS.length > 1 ? `--shards ${shards.padEnd(5)} ` : ''}${r.seconds.toFixed(1).padStart(7)} s${runs.length > 1 ? ` (median of ${runs.length})` : ''}  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)`);
+        const r = { ...[...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!, rssMB: Math.max(...runs.map((x) => x.rssMB)) };
+        if (shards === SHARDS[0]) timed.push(r);
+        console.log(`${n.toLocaleString('en-US').padStart(11)} lines ${mb.toFixed(0).padStart(6)} MB  ${SHARDS.length > 1 ? `--shards ${shards.padEnd(5)} ` : ''}${r.seconds.toFixed(1).padStart(7)} s${runs.length > 1 ? ` (median of ${runs.length})` : ''}  ${Math.round(n / r.seconds).toLocaleString('en-US').padStart(9)} lines/s  ${(mb / r.seconds).toFixed(1).padStart(5)} MB/s  peak RSS ${r.rssMB.toFixed(0)} MB (target ≤ 256)  CPU user ${r.user.toFixed(1)} s, system ${r.system.toFixed(1)} s`);
         if (n === Math.min(...SIZES) && shards !== '0') {
           // The same results as judging everything at once, in memory.
           const inMemory = join(work, 'out-in-memory.jsonl');
@@ -105,7 +111,8 @@ try {
     }
     for (let i = 1; i < SIZES.length; i++) {
       const k = SIZES[i]! / SIZES[0]!;
-      console.log(`time ${SIZES[i]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} lines = ${(seconds[i]! / seconds[0]!).toFixed(2)} (linear: ${k}; target ≤ ${(k * 1.1).toFixed(1)})`);
+      const [a, b] = [timed[0]!, timed[i]!];
+      console.log(`time ${SIZES[i]!.toLocaleString('en-US')} / ${SIZES[0]!.toLocaleString('en-US')} lines = ${(b.seconds / a.seconds).toFixed(2)} (linear: ${k}; target ≤ ${(k * 1.1).toFixed(1)}); CPU user ${(b.user / a.user).toFixed(2)}, system ${(b.system / a.system).toFixed(2)}`);
     }
   }
 } finally {
