@@ -201,9 +201,10 @@ export class ShardFolder {
  * V8's heap growing factor (as `--heap-growing-percent`) while an input is judged in shards. Judging a shard
  * keeps little alive (one shard's records and the validator's state for them, about 25 MB) but makes much
  * garbage, and by default V8 lets the old generation grow to several times what is alive before a full
- * collection: 10,000,000 lines in random order peaked at 234–285 MB RSS in five runs, above the CLI's
- * 256 MB. With a factor of 2 they peaked at 226 MB, and 1,000,000 lines at 161–176 MB instead of 191–217,
- * in the same time (test/bench/memory.ts; a factor of 1.25 took about 10 % longer).
+ * collection: 10,000,000 lines in random order peaked at 233–285 MB RSS in five runs, above the CLI's
+ * 256 MB in three. With a factor of 2 they peaked at 211–226 MB in three runs, and 1,000,000 lines at
+ * 157–172 MB instead of 186–211, in the same time (test/bench/memory.ts; a factor of 1.25 took about 10 %
+ * longer at 1M lines).
  */
 export const SHARDED_HEAP_GROWING_PERCENT = 100;
 
