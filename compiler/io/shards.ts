@@ -202,7 +202,7 @@ export class ShardFolder {
  * keeps little alive (one shard's records and the validator's state for them, about 25 MB) but makes much
  * garbage, and by default V8 lets the old generation grow to several times what is alive before a full
  * collection: 10,000,000 lines in random order peaked at 233–285 MB RSS in five runs, above the CLI's
- * 256 MB in three. With a factor of 2 they peaked at 211–226 MB in three runs, and 1,000,000 lines at
+ * 256 MB in two. With a factor of 2 they peaked at 211–226 MB in three runs, and 1,000,000 lines at
  * 157–172 MB instead of 186–211, in the same time (test/bench/memory.ts; a factor of 1.25 took about 10 %
  * longer at 1M lines).
  */
