@@ -15,15 +15,16 @@
  * record no other line can change (`shardKey` null: its key cannot be read, or no cross-line rules) is judged at
  * once with `validateLine`. A JSON Lines record goes to its shard as the line's own text (the reader's first
  * parse already checked it). When the input ends each shard is judged on its own: its results are counted
- * and written to a file as the output text itself. The results are then copied back in input order, bytes
- * to bytes. Memory holds one shard and two bytes per record.
+ * and written to a file of the shard's as the output text itself. The results are then copied back in input
+ * order, bytes to bytes, and each results file is cut short as it is read. Memory holds one shard and two
+ * bytes per record.
  */
 import { closeSync, openSync, rmSync } from 'node:fs';
 import type { LineResult } from '../interpret.ts';
 import { monthOf, type RunStats } from '../report/stats.ts';
 import { problemResult, type Origin } from './items.ts';
 import type { OutputResult, ResultFormat, ResultWriter } from './output.ts';
-import { boundHeapGrowth, encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, shardOf } from './shards.ts';
+import { boundHeapGrowth, ChunkedEntries, encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, ShrinkingReader, shardOf } from './shards.ts';
 
 /** What validate needs of a bundle. */
 export interface Validator {
@@ -343,7 +344,9 @@ function aboveAsNumber(a: string, b: string): boolean {
 
 /**
  * The sharded judge: shard files 0..n-1 hold the records (see addRecord); `alone` holds the output lines of
- * the records judged alone, and `results` those of every shard, shard after shard (see addResult).
+ * the records judged alone, and `results-S` those of shard S (see addResult), written to be cut off their
+ * file as they are read back (ChunkedEntries, ShrinkingReader): the output written meanwhile takes the pages
+ * they give back.
  */
 class Sharded {
   private readonly folder = new ShardFolder();
@@ -377,11 +380,10 @@ class Sharded {
     for (const w of this.writers) w.end();
     const { stats, format } = this.sink;
     const months = stats.detailed;
-    // Every shard's results go to one file, one range each.
-    const out = new EntryWriter(this.folder.path('results'));
-    const ranges: [number, number][] = [];
+    // Each shard's results go to a file of their own, in chunks that are cut off the file as they are read.
+    const chunks: number[][] = [];
     for (let s = 0; s < this.n; s++) {
-      const from = out.size;
+      chunks.push([]);
       if (this.writers[s]!.count > 0) {
         const entries = readEntries(this.folder.path(`shard-${s}`)) as [number, unknown, Side | null][];
         // Read once: removed at once, so the system need not keep or write back its pages.
@@ -395,6 +397,7 @@ class Sharded {
           entry[1] = null; // the validator keeps what it needs
         }
         const results = run.finish();
+        const out = new ChunkedEntries(READ_BLOCK);
         for (let k = 0; k < results.length; k++) {
           const result = results[k]!;
           const [index, , side] = entries[k]!;
@@ -403,16 +406,15 @@ class Sharded {
           stats.add(r, months ? month[k]! : null);
           addResult(out, format.line(r));
         }
-        out.flush();
+        chunks[s] = out.write(this.folder.path(`results-${s}`));
         await turn();
       }
-      ranges.push([from, out.size]);
     }
     if (writer.gone) return;
     const alone = this.writers[this.n]!;
-    const files = [openSync(out.path, 'r'), openSync(alone.path, 'r')];
-    const readers = ranges.map(([from, to]) => new EntryReader(files[0]!, from, to, READ_BLOCK));
-    readers.push(new EntryReader(files[1]!, 0, alone.size, READ_BLOCK));
+    const aloneFile = openSync(alone.path, 'r');
+    const readers: (ShrinkingReader | EntryReader)[] = chunks.map((sizes, s) => new ShrinkingReader(this.folder.path(`results-${s}`), sizes));
+    readers.push(new EntryReader(aloneFile, 0, alone.size, READ_BLOCK));
     try {
       for (let i = 0; i < count && !writer.gone; i++) {
         const reader = readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!;
@@ -427,7 +429,7 @@ class Sharded {
         }
       }
     } finally {
-      for (const fd of files) closeSync(fd);
+      closeSync(aloneFile);
     }
   }
 
@@ -444,7 +446,7 @@ const TEXT = 84; // T
  * itself when it holds no line break (always for JSON Lines; CSV unless a cell holds one), else `Q` and the
  * line as a JSON string.
  */
-function addResult(file: EntryWriter, line: string): void {
+function addResult(file: EntryWriter | ChunkedEntries, line: string): void {
   if (line.indexOf('\n') === -1) file.addParts('T', line);
   else file.addLine(`Q${JSON.stringify(line)}\n`);
 }

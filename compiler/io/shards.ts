@@ -14,7 +14,7 @@
  * text, and comes back as `[index, record, null]` (parsing the text again
  * gives what the reader's parse gave, `1e999` included).
  */
-import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writevSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize, setFlagsFromString } from 'node:v8';
@@ -47,20 +47,16 @@ export function decodeEntry(line: string): unknown {
 }
 
 /**
- * An append-only file of entries. Each line is copied into a block of `block` bytes as it is added (so no
- * text it came from is kept alive: a JSON Lines line is a slice of its whole chunk's text), and the block is
- * appended when full; the file is open only while it is written to, so hundreds of shards never hold
- * hundreds of descriptors.
+ * Entries gathered a block of bytes at a time: each line is copied into the block as it is added (so no text
+ * it came from is kept alive: a JSON Lines line is a slice of its whole chunk's text), and a full block is
+ * handed to `spill`. What becomes of the blocks is the subclass's.
  */
-export class EntryWriter {
-  private bytes: Buffer;
-  private at = 0;
+abstract class EntryBlocks {
+  protected bytes: Buffer;
+  protected at = 0;
   count = 0;
-  /** Bytes appended to the file so far. */
-  size = 0;
 
-  constructor(readonly path: string, block = BLOCK) {
-    writeFileSync(path, '');
+  constructor(block: number) {
     this.bytes = Buffer.allocUnsafe(block);
   }
 
@@ -74,11 +70,7 @@ export class EntryWriter {
     const room = this.bytes.length - this.at;
     if (line.length * 3 > room && Buffer.byteLength(line) > room) {
       this.flush();
-      if (Buffer.byteLength(line) > this.bytes.length) {
-        appendFileSync(this.path, line);
-        this.size += Buffer.byteLength(line);
-        return;
-      }
+      if (Buffer.byteLength(line) > this.bytes.length) return this.spill(Buffer.from(line));
     }
     this.at += this.bytes.write(line, this.at);
   }
@@ -102,18 +94,140 @@ export class EntryWriter {
     this.bytes[this.at++] = 10;
   }
 
+  /** Hand over what is pending. */
+  flush(): void {
+    if (this.at === 0) return;
+    const full = this.bytes.subarray(0, this.at);
+    this.at = 0;
+    this.spill(full);
+  }
+
+  /** Whole entries, in order: the block itself (the subclass copies what it keeps, or calls renew), or one larger entry. */
+  protected abstract spill(bytes: Buffer): void;
+}
+
+/**
+ * An append-only file of entries, appended a block at a time; the file is open only while it is written to,
+ * so hundreds of shards never hold hundreds of descriptors.
+ */
+export class EntryWriter extends EntryBlocks {
+  /** Bytes appended to the file so far. */
+  size = 0;
+
+  constructor(readonly path: string, block = BLOCK) {
+    super(block);
+    writeFileSync(path, '');
+  }
+
   /** The file is complete: append what is pending, and let the block go (hundreds of shards hold one each). */
   end(): void {
     this.flush();
     this.bytes = Buffer.alloc(0);
   }
 
-  /** Append what is pending (also called at the end: the file is then complete). */
-  flush(): void {
-    if (this.at === 0) return;
-    appendFileSync(this.path, this.bytes.subarray(0, this.at));
-    this.size += this.at;
+  protected spill(bytes: Buffer): void {
+    appendFileSync(this.path, bytes);
+    this.size += bytes.length;
+  }
+}
+
+/**
+ * Entries to be read back first to last from a file that shrinks as it is read (ShrinkingReader): they are
+ * gathered in chunks of at most `chunk` bytes (an entry larger than that is a chunk of its own), and
+ * `write` puts the chunks in the file last first, so that the first chunk is at its end. Reading a chunk and
+ * then cutting it off the file gives its pages back at once; a run that writes its output while it reads
+ * such files writes into pages just given back, which a virtual machine provides far more cheaply than
+ * pages it has not had in use (test/bench/memory.ts).
+ */
+export class ChunkedEntries extends EntryBlocks {
+  private readonly chunks: Buffer[] = [];
+
+  constructor(private readonly chunk: number) {
+    super(chunk);
+  }
+
+  /** Write the chunks to `path`, last first; the sizes of the chunks, first first (what ShrinkingReader needs). */
+  write(path: string): number[] {
+    this.flush();
+    const fd = openSync(path, 'w');
+    try {
+      writeAll(fd, this.chunks.slice().reverse());
+    } finally {
+      closeSync(fd);
+    }
+    return this.chunks.map((c) => c.length);
+  }
+
+  protected spill(bytes: Buffer): void {
+    this.chunks.push(bytes);
+    if (bytes.buffer === this.bytes.buffer) this.bytes = Buffer.allocUnsafe(this.chunk);
+  }
+}
+
+/** Write buffers one after another, a system call for many (writev), however many bytes each call takes. */
+function writeAll(fd: number, buffers: Buffer[]): void {
+  for (let k = 0; k < buffers.length;) {
+    let wrote = writevSync(fd, buffers.slice(k, k + 1024));
+    while (k < buffers.length && wrote >= buffers[k]!.length) wrote -= buffers[k++]!.length;
+    if (wrote > 0) buffers[k] = buffers[k]!.subarray(wrote);
+  }
+}
+
+/**
+ * Reads, one entry at a time, a file written by ChunkedEntries (`sizes`: what its write returned): a chunk at
+ * a time from the file's end, cutting each off the file as soon as it has been read. The file is opened only
+ * while a chunk is read, so the number of files never meets the limit on open files.
+ */
+export class ShrinkingReader {
+  private bytes = Buffer.alloc(0);
+  private at = 0;
+  private length = 0;
+  private next = 0;
+  /** Where the line `line()` returned starts in its bytes. */
+  start = 0;
+  /** Where it ends: the offset of its line break. */
+  end = 0;
+
+  /** The file's length now: what is left to read, and what was read since it was last cut (less than `cut`). */
+  private length_: number;
+
+  /** `cut`: bytes read before the file is cut (a cut is a transaction of the file system: not one per chunk). */
+  constructor(private readonly path: string, private readonly sizes: readonly number[], private readonly cut = 1 << 20, private size = sizes.reduce((a, b) => a + b, 0)) {
+    this.length_ = this.size;
+  }
+
+  /** The next entry's line, undecoded: the bytes that hold it, from `start` to its line break at `end`. */
+  line(): Buffer {
+    if (this.at === this.length) this.fill();
+    const end = this.bytes.indexOf(10, this.at);
+    if (end < 0 || end >= this.length) throw new Error('a results file ended early');
+    this.start = this.at;
+    this.end = end;
+    this.at = end + 1;
+    return this.bytes;
+  }
+
+  private fill(): void {
+    const want = this.sizes[this.next++];
+    if (want === undefined) throw new Error('a results file ended early');
+    if (this.bytes.length < want) this.bytes = Buffer.allocUnsafe(want);
+    this.size -= want;
+    const fd = openSync(this.path, 'r+');
+    try {
+      for (let got = 0; got < want;) {
+        const n = readSync(fd, this.bytes, got, want - got, this.size + got);
+        if (n === 0) throw new Error('a results file ended early');
+        got += n;
+      }
+      if (this.length_ - this.size >= this.cut) {
+        ftruncateSync(fd, this.size);
+        this.length_ = this.size;
+      }
+    } finally {
+      closeSync(fd);
+    }
     this.at = 0;
+    this.length = want;
   }
 }
 
