@@ -24,7 +24,7 @@ import type { LineResult } from '../interpret.ts';
 import { monthOf, type RunStats } from '../report/stats.ts';
 import { problemResult, type Origin } from './items.ts';
 import type { OutputResult, ResultFormat, ResultWriter } from './output.ts';
-import { boundHeapGrowth, ChunkedEntries, encodeEntry, EntryReader, EntryWriter, hasNonFinite, readEntries, ShardFolder, ShrinkingReader, shardOf } from './shards.ts';
+import { boundHeapGrowth, ChunkedEntries, encodeEntry, EntryReader, EntryWriter, hasNonFinite, OpenFiles, readEntries, ShardFolder, ShrinkingReader, shardOf } from './shards.ts';
 
 /** What validate needs of a bundle. */
 export interface Validator {
@@ -382,6 +382,7 @@ class Sharded {
     const months = stats.detailed;
     // Each shard's results go to a file of their own, in chunks that are cut off the file as they are read.
     const chunks: number[][] = [];
+    const out = new ChunkedEntries(READ_BLOCK);
     for (let s = 0; s < this.n; s++) {
       chunks.push([]);
       if (this.writers[s]!.count > 0) {
@@ -397,7 +398,6 @@ class Sharded {
           entry[1] = null; // the validator keeps what it needs
         }
         const results = run.finish();
-        const out = new ChunkedEntries(READ_BLOCK);
         for (let k = 0; k < results.length; k++) {
           const result = results[k]!;
           const [index, , side] = entries[k]!;
@@ -413,7 +413,9 @@ class Sharded {
     if (writer.gone) return;
     const alone = this.writers[this.n]!;
     const aloneFile = openSync(alone.path, 'r');
-    const readers: (ShrinkingReader | EntryReader)[] = chunks.map((sizes, s) => new ShrinkingReader(this.folder.path(`results-${s}`), sizes));
+    const files = new OpenFiles();
+    const shards = chunks.map((sizes, s) => new ShrinkingReader(this.folder.path(`results-${s}`), sizes, undefined, files));
+    const readers: (ShrinkingReader | EntryReader)[] = [...shards];
     readers.push(new EntryReader(aloneFile, 0, alone.size, READ_BLOCK));
     try {
       for (let i = 0; i < count && !writer.gone; i++) {
@@ -430,6 +432,7 @@ class Sharded {
       }
     } finally {
       closeSync(aloneFile);
+      for (const reader of shards) reader.close();
     }
   }
 

@@ -140,13 +140,20 @@ export class EntryWriter extends EntryBlocks {
  * pages it has not had in use (test/bench/memory.ts).
  */
 export class ChunkedEntries extends EntryBlocks {
-  private readonly chunks: Buffer[] = [];
+  private chunks: Buffer[] = [];
+  /** Blocks the chunks are copied into, kept from one file to the next (so a run allocates them once). */
+  private readonly arena: Buffer[] = [];
+  private block = 0;
+  private used = 0;
 
-  constructor(private readonly chunk: number) {
+  constructor(chunk: number, private readonly arenaBlock = 1 << 20) {
     super(chunk);
   }
 
-  /** Write the chunks to `path`, last first; the sizes of the chunks, first first (what ShrinkingReader needs). */
+  /**
+   * Write the chunks to `path`, last first, and start again empty (for the next file); the sizes of the chunks,
+   * first first (what ShrinkingReader needs).
+   */
   write(path: string): number[] {
     this.flush();
     const fd = openSync(path, 'w');
@@ -155,12 +162,25 @@ export class ChunkedEntries extends EntryBlocks {
     } finally {
       closeSync(fd);
     }
-    return this.chunks.map((c) => c.length);
+    const sizes = this.chunks.map((c) => c.length);
+    this.chunks = [];
+    this.block = 0;
+    this.used = 0;
+    this.count = 0;
+    return sizes;
   }
 
   protected spill(bytes: Buffer): void {
-    this.chunks.push(bytes);
-    if (bytes.buffer === this.bytes.buffer) this.bytes = Buffer.allocUnsafe(this.chunk);
+    // The next block with room (a block too small for an entry larger than a chunk is passed over), or a new one.
+    while (this.block < this.arena.length && this.used + bytes.length > this.arena[this.block]!.length) {
+      this.block++;
+      this.used = 0;
+    }
+    if (this.block === this.arena.length) this.arena.push(Buffer.allocUnsafe(Math.max(this.arenaBlock, bytes.length)));
+    const to = this.arena[this.block]!;
+    bytes.copy(to, this.used);
+    this.chunks.push(to.subarray(this.used, this.used + bytes.length));
+    this.used += bytes.length;
   }
 }
 
@@ -173,27 +193,36 @@ function writeAll(fd: number, buffers: Buffer[]): void {
   }
 }
 
+/** How many files readers may keep open at once (beyond it, a reader opens its file for each chunk). */
+export class OpenFiles {
+  open = 0;
+  constructor(readonly max = 1000) {}
+}
+
 /**
  * Reads, one entry at a time, a file written by ChunkedEntries (`sizes`: what its write returned): a chunk at
- * a time from the file's end, cutting each off the file as soon as it has been read. The file is opened only
- * while a chunk is read, so the number of files never meets the limit on open files.
+ * a time from the file's end, cutting what was read off the file once `cut` bytes have been (a cut is a
+ * transaction of the file system: not one per chunk), and removing the file after its last chunk. The file
+ * stays open from the first chunk to the last while `files` allows, else it is opened for each chunk, so the
+ * number of files never meets the limit on open files; `close` closes it early.
  */
 export class ShrinkingReader {
   private bytes = Buffer.alloc(0);
   private at = 0;
   private length = 0;
   private next = 0;
+  private fd = -1;
+  /** Bytes of the file not read yet (they come first in the file). */
+  private unread: number;
+  /** Bytes of the file now: the unread, then those read since it was last cut. */
+  private onDisk: number;
   /** Where the line `line()` returned starts in its bytes. */
   start = 0;
   /** Where it ends: the offset of its line break. */
   end = 0;
 
-  /** The file's length now: what is left to read, and what was read since it was last cut (less than `cut`). */
-  private length_: number;
-
-  /** `cut`: bytes read before the file is cut (a cut is a transaction of the file system: not one per chunk). */
-  constructor(private readonly path: string, private readonly sizes: readonly number[], private readonly cut = 1 << 20, private size = sizes.reduce((a, b) => a + b, 0)) {
-    this.length_ = this.size;
+  constructor(private readonly path: string, private readonly sizes: readonly number[], private readonly cut = 1 << 20, private readonly files = new OpenFiles()) {
+    this.unread = this.onDisk = sizes.reduce((a, b) => a + b, 0);
   }
 
   /** The next entry's line, undecoded: the bytes that hold it, from `start` to its line break at `end`. */
@@ -207,24 +236,43 @@ export class ShrinkingReader {
     return this.bytes;
   }
 
+  /** Close the file, if it is open. */
+  close(): void {
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
+    this.files.open--;
+  }
+
   private fill(): void {
     const want = this.sizes[this.next++];
     if (want === undefined) throw new Error('a results file ended early');
     if (this.bytes.length < want) this.bytes = Buffer.allocUnsafe(want);
-    this.size -= want;
-    const fd = openSync(this.path, 'r+');
+    this.unread -= want;
+    let fd = this.fd;
+    if (fd < 0) {
+      fd = openSync(this.path, 'r+');
+      if (this.files.open < this.files.max) {
+        this.fd = fd;
+        this.files.open++;
+      }
+    }
     try {
       for (let got = 0; got < want;) {
-        const n = readSync(fd, this.bytes, got, want - got, this.size + got);
+        const n = readSync(fd, this.bytes, got, want - got, this.unread + got);
         if (n === 0) throw new Error('a results file ended early');
         got += n;
       }
-      if (this.length_ - this.size >= this.cut) {
-        ftruncateSync(fd, this.size);
-        this.length_ = this.size;
+      if (this.next < this.sizes.length && this.onDisk - this.unread >= this.cut) {
+        ftruncateSync(fd, this.unread);
+        this.onDisk = this.unread;
       }
     } finally {
-      closeSync(fd);
+      if (fd !== this.fd) closeSync(fd);
+    }
+    if (this.next === this.sizes.length) {
+      this.close();
+      rmSync(this.path);
     }
     this.at = 0;
     this.length = want;

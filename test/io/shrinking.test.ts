@@ -4,18 +4,18 @@
  * every length (longer than a chunk too, and multi-byte text) come back exactly and in order, and the file
  * is never longer than what is left to read plus one cut.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChunkedEntries, ShrinkingReader } from '../../compiler/io/shards.ts';
+import { ChunkedEntries, OpenFiles, ShrinkingReader } from '../../compiler/io/shards.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'codeguide-shrinking-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Write `lines` (each without a line break) through ChunkedEntries, read them back; check the file's size after every read. */
-function roundTrip(lines: readonly string[], chunk: number, cut: number, asParts: boolean): string[] {
+function roundTrip(lines: readonly string[], chunk: number, cut: number, asParts: boolean, maxOpen: number): string[] {
   const path = join(work, 'results');
   const out = new ChunkedEntries(chunk);
   for (const l of lines) {
@@ -29,19 +29,30 @@ function roundTrip(lines: readonly string[], chunk: number, cut: number, asParts
   expect(statSync(path).size).toBe(total);
   // Every chunk holds whole entries, and only an entry larger than a chunk makes one larger.
   for (const size of sizes) expect(size > chunk ? lines.some((l) => Buffer.byteLength(l) + 1 === size) : size > 0).toBe(true);
-  const reader = new ShrinkingReader(path, sizes, cut);
+  const ends = sizes.map((_, k) => sizes.slice(0, k + 1).reduce((a, b) => a + b, 0));
+  const files = new OpenFiles(maxOpen);
+  const reader = new ShrinkingReader(path, sizes, cut, files);
   const back: string[] = [];
   let unread = total;
   for (let i = 0; i < lines.length; i++) {
     const bytes = reader.line();
     back.push(bytes.toString('utf8', reader.start, reader.end));
     unread -= reader.end - reader.start + 1;
+    // Open while it has chunks to read (when allowed), closed and removed after its last.
+    const filled = ends.findIndex((e) => e >= total - unread) + 1;
+    expect(files.open).toBe(filled < sizes.length && maxOpen > 0 ? 1 : 0);
+    if (!existsSync(path)) {
+      expect(unread).toBeLessThanOrEqual(Math.max(chunk, ...sizes));
+      continue;
+    }
     const onDisk = statSync(path).size;
     // On disk: what was not read yet, but for the rest of the chunk in memory, and less than a cut and a chunk of what was.
     const largest = Math.max(chunk, ...sizes);
     expect(onDisk).toBeGreaterThanOrEqual(unread - largest);
     expect(onDisk - unread).toBeLessThan(cut + largest);
   }
+  expect(existsSync(path)).toBe(lines.length === 0);
+  expect(files.open).toBe(0);
   expect(() => reader.line()).toThrow('ended early');
   return back;
 }
@@ -58,9 +69,25 @@ const line = fc.tuple(
 
 describe('ChunkedEntries and ShrinkingReader', () => {
   it('give every entry back, in order, while the file shrinks behind the reader', () => {
-    fc.assert(fc.property(fc.array(line, { maxLength: 300 }), fc.constantFrom(64, 256, 4096), fc.constantFrom(1, 500, 1 << 20), fc.boolean(), (lines, chunk, cut, asParts) => {
-      expect(roundTrip(lines, chunk, cut, asParts)).toEqual(lines);
+    fc.assert(fc.property(fc.array(line, { maxLength: 300 }), fc.constantFrom(64, 256, 4096), fc.constantFrom(1, 500, 1 << 20), fc.boolean(), fc.constantFrom(0, 1), (lines, chunk, cut, asParts, maxOpen) => {
+      expect(roundTrip(lines, chunk, cut, asParts, maxOpen)).toEqual(lines);
     }), { numRuns: 300 });
+  });
+
+  it('one writer serves file after file, each with only its own entries (its blocks are reused)', () => {
+    fc.assert(fc.property(fc.array(fc.array(line, { maxLength: 200 }), { minLength: 2, maxLength: 4 }), fc.constantFrom(64, 4096), (files, chunk) => {
+      const out = new ChunkedEntries(chunk, 1000);
+      const written = files.map((lines, f) => {
+        for (const l of lines) out.addLine(`${l}\n`);
+        expect(out.count).toBe(lines.length);
+        return out.write(join(work, `results-${f}`));
+      });
+      files.forEach((lines, f) => {
+        const reader = new ShrinkingReader(join(work, `results-${f}`), written[f]!, 1);
+        expect(lines.map(() => { const b = reader.line(); return b.toString('utf8', reader.start, reader.end); })).toEqual(lines);
+        expect(existsSync(join(work, `results-${f}`))).toBe(lines.length === 0);
+      });
+    }), { numRuns: 100 });
   });
 
   it('cut the file to what is left to read once a cut has been read', () => {
