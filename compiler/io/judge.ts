@@ -45,9 +45,10 @@ export interface ResultSink { stats: RunStats; format: ResultFormat }
  * Inputs at least this large are judged in shards (`--shards auto`). Measured with the DHCS bundle on
  * generated JSON Lines (170 bytes a line; test/bench/memory.ts): judged in memory, the peak RSS is about
  * 85 MB + 4.7 × the input (17 MB: 168 MB; 34 MB: 258 MB; 85 MB: 483 MB), while shards hold it near
- * 160–230 MB whatever the size (10,000,000 lines: 213 MB, with the heap bounded as boundHeapGrowth says). Shards cost a little more time (34 MB: 2.3 s
- * against 2.1 s), so memory is used only up to where its peak stays well under the 256 MB the CLI keeps
- * to for any input (records with longer text than these take more memory per byte).
+ * 160–230 MB whatever the size (10,000,000 lines: 184–213 MB, with the heap bounded as boundHeapGrowth
+ * says). Shards cost a little more time (34 MB: 2.3 s against 2.1 s), so memory is used only up to where
+ * its peak stays well under the 256 MB the CLI keeps to for any input (records with longer text than these
+ * take more memory per byte).
  */
 export const SHARD_MIN_BYTES = 24 << 20;
 /**

@@ -102,7 +102,7 @@ abstract class EntryBlocks {
     this.spill(full);
   }
 
-  /** Whole entries, in order: the block itself (the subclass copies what it keeps, or calls renew), or one larger entry. */
+  /** Whole entries, in order: the block itself (reused once this returns: the subclass copies what it keeps), or one entry larger than a block. */
   protected abstract spill(bytes: Buffer): void;
 }
 
