@@ -327,13 +327,8 @@ export function startValidation(B, options) {
 export function shardKeyOf(B, raw, options) {
   const fields = editionAsOf(B, options).shard;
   if (fields === null) return null;
-  if (fields.length === 1) {
-    const v = readKeyField(raw, fields[0]);
-    if (v !== unreadable) return String(v);
-  } else {
-    const values = fields.map((f) => readKeyField(raw, f));
-    if (!values.includes(unreadable)) return JSON.stringify(values);
-  }
+  const quick = shardKeyText(fields, (f) => readKeyField(raw, f));
+  if (quick !== null) return quick;
   /** @type {LineRecord | null} */
   let r = null;
   try {
@@ -343,8 +338,23 @@ export function shardKeyOf(B, raw, options) {
   }
   if (r === null) return null;
   const record = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (r));
-  if (fields.length === 1) return String(record[fields[0]]);
-  return JSON.stringify(fields.map((f) => record[f]));
+  return shardKeyText(fields, (f) => record[f]);
+}
+
+/**
+ * The shard key of the values of `fields` (the value itself as text for one field, else their list as JSON),
+ * or null when one of them is unreadable.
+ * @param {string[]} fields
+ * @param {(field: string) => unknown} value
+ * @returns {string | null}
+ */
+export function shardKeyText(fields, value) {
+  if (fields.length === 1) {
+    const v = value(fields[0]);
+    return v === unreadable ? null : String(v);
+  }
+  const values = fields.map(value);
+  return values.includes(unreadable) ? null : JSON.stringify(values);
 }
 
 /**

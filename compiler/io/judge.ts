@@ -385,7 +385,7 @@ class Sharded {
     const chunks: number[][] = [];
     const out = new ChunkedEntries(READ_BLOCK);
     for (let s = 0; s < this.n; s++) {
-      chunks.push([]);
+      let sizes: number[] = [];
       if (this.writers[s]!.count > 0) {
         const entries = readEntries(this.folder.path(`shard-${s}`)) as [number, unknown, Side | null][];
         // Read once: removed at once, so the system need not keep or write back its pages.
@@ -407,17 +407,17 @@ class Sharded {
           stats.add(r, months ? month[k]! : null);
           addResult(out, format.line(r));
         }
-        chunks[s] = out.write(this.folder.path(`results-${s}`));
+        sizes = out.write(this.folder.path(`results-${s}`));
         await turn();
       }
+      chunks.push(sizes);
     }
     if (writer.gone) return;
     const alone = this.writers[this.n]!;
     const aloneFile = openSync(alone.path, 'r');
     const files = new OpenFiles();
     const shards = chunks.map((sizes, s) => new ShrinkingReader(this.folder.path(`results-${s}`), sizes, undefined, files));
-    const readers: (ShrinkingReader | EntryReader)[] = [...shards];
-    readers.push(new EntryReader(aloneFile, 0, alone.size, READ_BLOCK));
+    const readers = [...shards, new EntryReader(aloneFile, 0, alone.size, READ_BLOCK)];
     try {
       for (let i = 0; i < count && !writer.gone; i++) {
         const reader = readers[this.where[Math.floor(i / WHERE_BLOCK)]![i % WHERE_BLOCK]!]!;
